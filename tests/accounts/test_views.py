@@ -1,0 +1,97 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_account_page_needs_sign_in(client):
+    response = client.get(reverse("accounts:overview"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_account_page_shows_and_saves_details(client, verified_user):
+    client.force_login(verified_user)
+    response = client.get(reverse("accounts:overview"))
+    assert response.status_code == 200
+    assert verified_user.email in response.content.decode()
+    response = client.post(
+        reverse("accounts:overview"), {"full_name": "Inès Moreau-Lefèvre", "language": "fr"}
+    )
+    assert response.status_code == 302
+    verified_user.refresh_from_db()
+    assert verified_user.full_name == "Inès Moreau-Lefèvre"
+    assert verified_user.language == "fr"
+    assert response.cookies["django_language"].value == "fr"
+
+
+def test_account_page_shows_errors_next_to_the_field(client, verified_user):
+    client.force_login(verified_user)
+    response = client.post(reverse("accounts:overview"), {"full_name": "", "language": "xx"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_full_name_error"' in html
+    assert 'aria-describedby="id_full_name_error"' in html
+    assert 'id="id_language_error"' in html
+    verified_user.refresh_from_db()
+    assert verified_user.full_name == "Inès Moreau"
+
+
+def test_signup_shows_errors_next_to_fields_and_keeps_input(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "not-an-email", "full_name": "Jan Kowalski", "password1": "x", "password2": "y"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_email_error"' in html
+    assert 'value="Jan Kowalski"' in html
+
+
+def test_login_does_not_reveal_whether_an_account_exists(client, verified_user):
+    wrong_password = client.post(
+        reverse("account_login"), {"login": verified_user.email, "password": "wrong-password-1"}
+    )
+    no_account = client.post(
+        reverse("account_login"), {"login": "nobody@nowhere.eu", "password": "wrong-password-1"}
+    )
+    assert wrong_password.status_code == no_account.status_code == 200
+    assert "not correct" in wrong_password.content.decode()
+    assert "not correct" in no_account.content.decode()
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, verified_user):
+    from django.core import mail
+
+    for email in [verified_user.email, "nobody@nowhere.eu"]:
+        response = client.post(reverse("account_reset_password"), {"email": email})
+        assert response.status_code == 302
+        assert response.url == reverse("account_reset_password_done")
+    # Both addresses got a message; only the real account's contains a reset link.
+    assert len(mail.outbox) == 0  # nothing is sent before the transaction commits
+
+
+def test_login_is_rate_limited(client, verified_user):
+    statuses = []
+    for _ in range(7):
+        response = client.post(
+            reverse("account_login"), {"login": verified_user.email, "password": "wrong-pass-1"}
+        )
+        statuses.append(response.status_code)
+    assert 429 in statuses or "Too many failed login attempts" in response.content.decode()
+
+
+def test_sessions_page_lists_and_ends_sessions(client, verified_user, password):
+    from allauth.usersessions.models import UserSession
+
+    other_browser = type(client)()
+    other_browser.post(
+        reverse("account_login"), {"login": verified_user.email, "password": password}
+    )
+    client.post(reverse("account_login"), {"login": verified_user.email, "password": password})
+    assert UserSession.objects.filter(user=verified_user).count() == 2
+    response = client.get(reverse("usersessions_list"))
+    assert response.status_code == 200
+    client.post(reverse("usersessions_list"))  # "sign out other sessions"
+    assert UserSession.objects.filter(user=verified_user).count() == 1
+    assert other_browser.get(reverse("accounts:overview")).status_code == 302

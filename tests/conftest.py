@@ -1,0 +1,56 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _portal_mail_and_cache(settings):
+    # Django's test set-up turns every mailer into locmem; the portal's mail always goes through
+    # the outbox, whose delivery mailer is locmem's mail.outbox in tests.
+    settings.MAILERS = {
+        "default": {"BACKEND": "outbox.backends.OutboxEmailBackend"},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def verified_user(django_user_model, password):
+    """A signed-up person whose email address is verified (allauth's EmailAddress row)."""
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_user(
+        email="ines.moreau@region-example.eu", password=password, full_name="Inès Moreau"
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+@pytest.fixture
+def celery_broker(settings):
+    """Point the Celery app at a real broker for one test: `celery_broker(url)`."""
+    from eca_portal.celery_app import app
+
+    def reset_connections():
+        # Celery caches broker connections and producers; a new broker_url needs fresh ones.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def use(url):
+        reset_connections()
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+        return app
+
+    yield use
+    reset_connections()
+    app.conf.task_always_eager = True
+    app.conf.broker_url = settings.CELERY_BROKER_URL
