@@ -16,6 +16,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
+    path("members/", include("members.urls")),
     path("healthz/", health_check, name="health_check"),
     path("admin/", admin.site.urls),
 ]

@@ -121,3 +121,23 @@ def outbox_sweep(*, batch_size: int = 200) -> int:
         .values_list("pk", flat=True)[:batch_size]
     )
     return sum(outbound_email_deliver(outbound_email_id=pk) for pk in due_ids)
+
+
+def email_send_templated(
+    *, to: list[str], template: str, context: dict, language: str = "en", headers=None
+) -> None:
+    """Render templates/emails/<template>.{subject.txt,txt,html} in the recipient's language and
+    put the message in the outbox (inside the caller's transaction)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to, headers=headers or {}
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -54,3 +54,16 @@ def celery_broker(settings):
     reset_connections()
     app.conf.task_always_eager = True
     app.conf.broker_url = settings.CELERY_BROKER_URL
+
+
+@pytest.fixture
+def secretariat_user(db):
+    """A member of the secretariat group (the group and its permissions come from migrate)."""
+    from django.contrib.auth.models import Group
+
+    from members.permissions import SECRETARIAT_GROUP
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(full_name="Sophie Secretariat", email="secretariat@eca-portal.eu")
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    return user

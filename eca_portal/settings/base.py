@@ -165,6 +165,9 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="European Cluster Alliance <no-reply@eca-portal.eu>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[ECA] "
+# Absolute links in emails (no request at hand in a Celery task).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 # https://docs.allauth.org/en/latest/account/configuration.html
@@ -265,5 +268,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per task at INFO drowns the console of `make run`.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
