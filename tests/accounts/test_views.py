@@ -95,3 +95,28 @@ def test_sessions_page_lists_and_ends_sessions(client, verified_user, password):
     client.post(reverse("usersessions_list"))  # "sign out other sessions"
     assert UserSession.objects.filter(user=verified_user).count() == 1
     assert other_browser.get(reverse("accounts:overview")).status_code == 302
+
+
+def test_a_session_ends_after_a_working_day_without_activity(client, verified_user, password):
+    client.post(reverse("account_login"), {"login": verified_user.email, "password": password})
+    assert client.session.get_expiry_age() == 8 * 60 * 60
+    assert client.session.get_expire_at_browser_close()  # and on a shared computer, at closing
+    # Every request pushes the expiry forward: inactivity, not the sign-in time, counts.
+    first_expiry = client.session.get_expiry_date()
+    client.get(reverse("accounts:overview"))
+    assert client.session.get_expiry_date() >= first_expiry
+
+
+def test_two_factor_authentication_is_offered_to_every_user(client, verified_user, password):
+    client.force_login(verified_user)
+    assert client.get(reverse("mfa_index")).status_code == 200
+    # Turning on 2FA is sensitive: allauth asks for the password again first.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": password})
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "European Cluster Alliance" in html  # the portal's layout, not allauth's bare page
+    assert 'name="code"' in html
+    assert client.get(reverse("mfa_add_webauthn")).status_code == 200
