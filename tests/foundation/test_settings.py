@@ -19,7 +19,13 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    base_env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser tests set it for Playwright, and
+    # `check --deploy` rightly refuses it.
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
