@@ -170,6 +170,14 @@ class Organisation(models.Model):
         return geography.region_name(self.region_code) if self.region_code else ""
 
     @property
+    def logo_url(self):
+        """Served by a view that checks visibility; the version busts caches after a change."""
+        if not self.logo:
+            return ""
+        url = reverse("members:organisation_logo", kwargs={"slug": self.slug})
+        return f"{url}?v={int(self.updated_at.timestamp())}"
+
+    @property
     def is_active_member(self):
         return self.membership_status == self.MembershipStatus.ACTIVE
 

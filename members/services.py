@@ -119,9 +119,9 @@ def application_submit(*, applicant, data: dict, themes=()) -> MembershipApplica
     return application
 
 
-def _transition(*, application, to_status, acting_user, note="") -> MembershipApplication:
-    """Move an application along APPLICATION_TRANSITIONS, refusing anything else."""
-    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+def application_transition_check(*, application, to_status) -> str:
+    """Who may make the move (APPLICANT or SECRETARIAT); MembershipError if nobody may. Views call
+    it to refuse an illegal action before looking at the rest of the form."""
     who = APPLICATION_TRANSITIONS[application.status].get(to_status)
     if who is None:
         raise MembershipError(
@@ -131,6 +131,13 @@ def _transition(*, application, to_status, acting_user, note="") -> MembershipAp
                 "to": ApplicationStatus(to_status).label,
             }
         )
+    return who
+
+
+def _transition(*, application, to_status, acting_user, note="") -> MembershipApplication:
+    """Move an application along APPLICATION_TRANSITIONS, refusing anything else."""
+    application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    who = application_transition_check(application=application, to_status=to_status)
     if who == APPLICANT:
         _require(acting_user.pk == application.applicant_id)
     if who == SECRETARIAT:

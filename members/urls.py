@@ -18,6 +18,8 @@ urlpatterns = [
          name="application_respond"),
     path("applications/<int:pk>/withdraw/", applications.application_withdraw,
          name="application_withdraw"),
+    path("applications/<int:pk>/document/", applications.application_document,
+         name="application_document"),
     path("review/", applications.ApplicationQueueView.as_view(), name="application_queue"),
     path("review/<int:pk>/", applications.ApplicationReviewView.as_view(),
          name="application_review"),
@@ -32,6 +34,7 @@ urlpatterns = [
     # One organisation.
     path("<slug:slug>/", organisation.OrganisationDetailView.as_view(),
          name="organisation_detail"),
+    path("<slug:slug>/logo/", organisation.organisation_logo, name="organisation_logo"),
     path("<slug:slug>/edit/", organisation.OrganisationUpdateView.as_view(),
          name="organisation_edit"),
     path("<slug:slug>/programmes/add/", organisation.ProgrammeCreateView.as_view(),
