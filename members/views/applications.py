@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from eca_portal.pagination import ForgivingPaginationMixin
 from members import selectors, services
 from members.filters import ApplicationQueueFilterSet
 from members.forms import (
@@ -66,13 +67,6 @@ def _add_service_errors(form, error: ValidationError, renamed=None):
     for name, errors in error.error_dict.items():
         name = renamed.get(name, name)
         form.add_error(name if name in form.fields else None, errors)
-
-
-def _query_string_without(request, *names):
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 # --- Applying -----------------------------------------------------------------------------------
@@ -288,7 +282,7 @@ def application_document(request, pk):
 # --- The secretariat's review -------------------------------------------------------------------
 
 
-class ApplicationQueueView(SecretariatRequiredMixin, FilterView):
+class ApplicationQueueView(SecretariatRequiredMixin, ForgivingPaginationMixin, FilterView):
     """Open applications oldest first, or any status when asked, with how long each has waited."""
 
     filterset_class = ApplicationQueueFilterSet
@@ -299,20 +293,8 @@ class ApplicationQueueView(SecretariatRequiredMixin, FilterView):
     def get_queryset(self):
         return selectors.application_queue(statuses=None)
 
-    def paginate_queryset(self, queryset, page_size):
-        # A page that is not a number, or past the end, shows the first or last page: no 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        paginator, page = context["paginator"], context["page_obj"]
-        context["result_count"] = paginator.count
-        context["page_range"] = list(
-            paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        )
-        context["filter_query"] = _query_string_without(self.request, "page")
         context["is_filtered"] = any(
             value for name, value in self.request.GET.items() if name != "page"
         )

@@ -2,7 +2,6 @@
 
 import csv
 
-from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
+from eca_portal.pagination import ForgivingPaginationMixin
 from members import selectors
 from members.filters import OrganisationFilterSet
 from members.models import ClusterProgramme
@@ -23,14 +23,7 @@ def _directory_queryset():
     return selectors.organisation_list_public().order_by("name", "pk")
 
 
-def _query_string_without(request, *names):
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
-class OrganisationListView(FilterView):
+class OrganisationListView(ForgivingPaginationMixin, FilterView):
     """Active members, filtered and sorted through GET parameters that can be bookmarked.
 
     Not strict: a filter value that does not validate is left out (its error is shown next to
@@ -45,31 +38,8 @@ class OrganisationListView(FilterView):
     def get_queryset(self):
         return _directory_queryset()
 
-    def paginate_queryset(self, queryset, page_size):
-        """Like Django's, but a page number that is not a number or is past the end shows the
-        first or last page with a message instead of a 404."""
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        requested = self.request.GET.get("page") or 1
-        try:
-            page = paginator.page(requested)
-            self.page_problem = ""
-        except InvalidPage:
-            page = paginator.get_page(requested)
-            self.page_problem = _("There is no page “%(page)s”; showing page %(number)s.") % {
-                "page": str(requested)[:20],
-                "number": page.number,
-            }
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_problem"] = getattr(self, "page_problem", "")
-        paginator, page = context["paginator"], context["page_obj"]
-        context["result_count"] = paginator.count
-        context["page_range"] = list(
-            paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        )
-        context["filter_query"] = _query_string_without(self.request, "page")
         context["is_filtered"] = any(
             value for name, value in self.request.GET.items() if name not in ("page", "ordering")
         )
