@@ -69,13 +69,13 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _contacts_emails(organisation):
-    return [
-        (r.user.email, r.user.language)
-        for r in organisation.representatives.filter(
-            role=Representative.Role.CONTACT
-        ).select_related("user")
-    ]
+def _notify_contacts(organisation, template, context):
+    """Mail each contact of the organisation, each in their own language."""
+    contacts = organisation.representatives.filter(role=Representative.Role.CONTACT).select_related(
+        "user"
+    )
+    for contact in contacts:
+        _notify(contact.user, template, context)
 
 
 def _notify(user, template, context):
@@ -323,13 +323,7 @@ def join_request_create(*, user, organisation, position: str, message: str = "")
     )
     join_request.full_clean()
     join_request.save()
-    for email, language in _contacts_emails(organisation):
-        email_send_templated(
-            to=[email],
-            template="members/join_request_received",
-            context={"join_request": join_request},
-            language=language,
-        )
+    _notify_contacts(organisation, "members/join_request_received", {"join_request": join_request})
     return join_request
 
 
@@ -547,13 +541,9 @@ def membership_suspend(*, organisation, acting_user, note: str) -> Organisation:
         acting_user=acting_user,
         note=note,
     )
-    for email, language in _contacts_emails(organisation):
-        email_send_templated(
-            to=[email],
-            template="members/membership_suspended",
-            context={"organisation": organisation, "note": note},
-            language=language,
-        )
+    _notify_contacts(
+        organisation, "members/membership_suspended", {"organisation": organisation, "note": note}
+    )
     return organisation
 
 
@@ -568,11 +558,7 @@ def membership_reinstate(*, organisation, acting_user, note: str = "") -> Organi
         acting_user=acting_user,
         note=note,
     )
-    for email, language in _contacts_emails(organisation):
-        email_send_templated(
-            to=[email],
-            template="members/membership_reinstated",
-            context={"organisation": organisation, "note": note},
-            language=language,
-        )
+    _notify_contacts(
+        organisation, "members/membership_reinstated", {"organisation": organisation, "note": note}
+    )
     return organisation
