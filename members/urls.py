@@ -12,43 +12,84 @@ urlpatterns = [
     # Applying, and the secretariat's review.
     path("apply/", applications.ApplicationCreateView.as_view(), name="application_create"),
     path("me/", applications.MyMembershipView.as_view(), name="my_membership"),
-    path("applications/<int:pk>/", applications.ApplicationDetailView.as_view(),
-         name="application_detail"),
-    path("applications/<int:pk>/respond/", applications.ApplicationRespondView.as_view(),
-         name="application_respond"),
-    path("applications/<int:pk>/withdraw/", applications.application_withdraw,
-         name="application_withdraw"),
-    path("applications/<int:pk>/document/", applications.application_document,
-         name="application_document"),
+    path(
+        "applications/<int:pk>/",
+        applications.ApplicationDetailView.as_view(),
+        name="application_detail",
+    ),
+    path(
+        "applications/<int:pk>/respond/",
+        applications.ApplicationRespondView.as_view(),
+        name="application_respond",
+    ),
+    path(
+        "applications/<int:pk>/withdraw/",
+        applications.application_withdraw,
+        name="application_withdraw",
+    ),
+    path(
+        "applications/<int:pk>/document/",
+        applications.application_document,
+        name="application_document",
+    ),
     path("review/", applications.ApplicationQueueView.as_view(), name="application_queue"),
-    path("review/<int:pk>/", applications.ApplicationReviewView.as_view(),
-         name="application_review"),
+    path(
+        "review/<int:pk>/", applications.ApplicationReviewView.as_view(), name="application_review"
+    ),
     path("review/<int:pk>/decide/", applications.application_decide, name="application_decide"),
     # Joining an existing member, and invitations.
-    path("join-requests/<int:pk>/decide/", applications.join_request_decide,
-         name="join_request_decide"),
-    path("join-requests/<int:pk>/withdraw/", applications.join_request_withdraw,
-         name="join_request_withdraw"),
-    path("invitations/<int:pk>/", applications.InvitationAcceptView.as_view(),
-         name="invitation_accept"),
+    path(
+        "join-requests/<int:pk>/decide/",
+        applications.join_request_decide,
+        name="join_request_decide",
+    ),
+    path(
+        "join-requests/<int:pk>/withdraw/",
+        applications.join_request_withdraw,
+        name="join_request_withdraw",
+    ),
+    path(
+        "invitations/<int:pk>/",
+        applications.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
     # One organisation.
-    path("<slug:slug>/", organisation.OrganisationDetailView.as_view(),
-         name="organisation_detail"),
+    path("<slug:slug>/", organisation.OrganisationDetailView.as_view(), name="organisation_detail"),
     path("<slug:slug>/logo/", organisation.organisation_logo, name="organisation_logo"),
-    path("<slug:slug>/edit/", organisation.OrganisationUpdateView.as_view(),
-         name="organisation_edit"),
-    path("<slug:slug>/programmes/add/", organisation.ProgrammeCreateView.as_view(),
-         name="programme_create"),
-    path("<slug:slug>/programmes/<int:pk>/edit/", organisation.ProgrammeUpdateView.as_view(),
-         name="programme_update"),
-    path("<slug:slug>/programmes/<int:pk>/delete/", organisation.ProgrammeDeleteView.as_view(),
-         name="programme_delete"),
-    path("<slug:slug>/representatives/", organisation.RepresentativeManageView.as_view(),
-         name="representative_manage"),
-    path("<slug:slug>/join/", applications.JoinRequestCreateView.as_view(),
-         name="join_request_create"),
-    path("<slug:slug>/join-requests/", applications.JoinRequestListView.as_view(),
-         name="join_request_list"),
-    path("<slug:slug>/status/", organisation.MembershipStatusView.as_view(),
-         name="membership_status"),
+    path(
+        "<slug:slug>/edit/", organisation.OrganisationUpdateView.as_view(), name="organisation_edit"
+    ),
+    path(
+        "<slug:slug>/programmes/add/",
+        organisation.ProgrammeCreateView.as_view(),
+        name="programme_create",
+    ),
+    path(
+        "<slug:slug>/programmes/<int:pk>/edit/",
+        organisation.ProgrammeUpdateView.as_view(),
+        name="programme_update",
+    ),
+    path(
+        "<slug:slug>/programmes/<int:pk>/delete/",
+        organisation.ProgrammeDeleteView.as_view(),
+        name="programme_delete",
+    ),
+    path(
+        "<slug:slug>/representatives/",
+        organisation.RepresentativeManageView.as_view(),
+        name="representative_manage",
+    ),
+    path(
+        "<slug:slug>/join/",
+        applications.JoinRequestCreateView.as_view(),
+        name="join_request_create",
+    ),
+    path(
+        "<slug:slug>/join-requests/",
+        applications.JoinRequestListView.as_view(),
+        name="join_request_list",
+    ),
+    path(
+        "<slug:slug>/status/", organisation.MembershipStatusView.as_view(), name="membership_status"
+    ),
 ]

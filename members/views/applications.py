@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from eca_portal.forms import form_errors_attach
 from eca_portal.pagination import ForgivingPaginationMixin
 from members import selectors, services
 from members.filters import ApplicationQueueFilterSet
@@ -55,18 +56,6 @@ def secretariat_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _add_service_errors(form, error: ValidationError, renamed=None):
-    """Attach a service's ValidationError to the form: to the field it names (or its form name in
-    `renamed`), or to the whole form when the form has no such field."""
-    renamed = renamed or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = renamed.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # --- Applying -----------------------------------------------------------------------------------
@@ -113,7 +102,7 @@ class ApplicationCreateView(LoginRequiredMixin, FormView):
                 form.add_error(None, str(error))
             return self.form_invalid(form)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_attach(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -237,7 +226,7 @@ class ApplicationRespondView(_ApplicationPageMixin, FormView):
             messages.error(self.request, str(error))
             return redirect(application)
         except ValidationError as error:
-            _add_service_errors(form, error, renamed={"supporting_document": "document"})
+            form_errors_attach(form, error, renamed={"supporting_document": "document"})
             return self.form_invalid(form)
         messages.success(
             self.request, _("Thank you: your answer has been sent to the secretariat.")
@@ -431,7 +420,7 @@ def application_decide(request, pk):
         if form is None:
             messages.error(request, " ".join(error.messages))
             return redirect(review_url)
-        _add_service_errors(form, error)
+        form_errors_attach(form, error)
         return _render_review(request, application, bound_forms={action: form})
     messages.success(request, success)
     return redirect(review_url)
@@ -492,7 +481,7 @@ class JoinRequestCreateView(LoginRequiredMixin, FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_attach(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

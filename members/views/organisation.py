@@ -17,17 +17,17 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, UpdateView
 from django.views.generic.base import TemplateView
 
+from eca_portal.forms import form_errors_attach
 from members import selectors, services
-from members.models import ClusterProgramme, Representative, RepresentativeInvitation
-from members.organisation_forms import (
+from members.forms import (
     MembershipStatusForm,
     OrganisationForm,
     ProgrammeForm,
     RepresentativeHandoverForm,
     RepresentativeInviteForm,
     RepresentativeRoleForm,
-    form_errors_attach,
 )
+from members.models import ClusterProgramme, Representative, RepresentativeInvitation
 from members.permissions import is_active_member, is_secretariat, representative_of
 from members.services import MembershipError
 
