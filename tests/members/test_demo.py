@@ -42,6 +42,9 @@ def test_seed_demo_builds_a_believable_alliance_once(settings, capsys):
     assert is_secretariat(User.objects.get(email="secretariat@eca-portal.eu"))
     assert User.objects.get(email="secretariat@eca-portal.eu").check_password("eca-demo-2026")
     assert OutboundEmail.objects.count() == 0  # demo history sends no mail
+    from dialogues.models import Post, Topic
+
+    assert Topic.objects.count() >= 3 and Post.objects.count() >= 10
 
     counts = (
         Organisation.objects.count(),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dialogues import demo as dialogues_demo
 from members import demo
 from outbox.models import OutboundEmail
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             )
             accounts = demo.seed()
+            dialogues_demo.seed()
             # Demo people are not real: the mail their demo history caused is never sent.
             OutboundEmail.objects.filter(pk__gt=first_outbox_id).delete()
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

@@ -1,0 +1,140 @@
+"""Who may read, write and moderate in the dialogues.
+
+- Public topics: anyone reads, signed in or not.
+- Members-only topics: representatives of member organisations read them, whether the
+  membership is active or suspended (a suspended member keeps reading but cannot write);
+  representatives of a lapsed membership do not. The topic's moderators and the secretariat
+  read them too. To everyone else they do not exist (404).
+- Writing content (threads, posts, outcomes): representatives of an ACTIVE member, plus the
+  topic's moderators and the secretariat, who may need to intervene in a conversation.
+- Reacting (useful marks, flags, endorsements): representatives of an ACTIVE member only:
+  these speak for an organisation.
+- Moderating: the topic's moderators (named by the secretariat) and the secretariat.
+- Locked threads: only moderators may still post (to explain the lock or wrap up); archived
+  topics: nobody writes until the secretariat reopens the topic.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+
+from dialogues.models import Topic
+from members.models import Organisation
+from members.permissions import is_active_member, is_secretariat, representative_of
+
+MEMBER_READER_STATUSES = [
+    Organisation.MembershipStatus.ACTIVE,
+    Organisation.MembershipStatus.SUSPENDED,
+]
+SECRETARIAT_PERMISSION = ("members", "review_membershipapplication")
+
+
+def is_member_reader(user) -> bool:
+    """A representative of an active or suspended member: reads members-only topics."""
+    representative = representative_of(user)
+    return bool(
+        representative and representative.organisation.membership_status in MEMBER_READER_STATUSES
+    )
+
+
+def is_topic_moderator(user, topic) -> bool:
+    """Uses the topic's prefetched moderators when the selector prefetched them."""
+    if not user.is_authenticated or topic is None:
+        return False
+    return any(moderator.pk == user.pk for moderator in topic.moderators.all())
+
+
+def can_moderate(user, topic) -> bool:
+    return is_secretariat(user) or is_topic_moderator(user, topic)
+
+
+def can_read(user, topic) -> bool:
+    return (
+        topic.visibility == topic.Visibility.PUBLIC
+        or is_secretariat(user)
+        or is_member_reader(user)
+        or is_topic_moderator(user, topic)
+    )
+
+
+def can_write(user, topic) -> bool:
+    """Start threads, post, conclude with an outcome (archived/locked are checked apart)."""
+    return can_read(user, topic) and (is_active_member(user) or can_moderate(user, topic))
+
+
+def can_react(user, topic) -> bool:
+    """Mark useful, flag, endorse: a member organisation's voice."""
+    return can_read(user, topic) and is_active_member(user)
+
+
+@dataclass(frozen=True)
+class TopicAccess:
+    """What a person may do in a topic, for a page to show the right buttons."""
+
+    can_read: bool
+    can_write: bool
+    can_react: bool
+    can_moderate: bool
+
+
+def topic_access(*, user, topic) -> TopicAccess:
+    readable = can_read(user, topic)
+    moderating = readable and can_moderate(user, topic)
+    return TopicAccess(
+        can_read=readable,
+        can_write=readable and (moderating or is_active_member(user)),
+        can_react=readable and is_active_member(user),
+        can_moderate=moderating,
+    )
+
+
+def readable_topics_q(user, prefix: str = "") -> Q:
+    """A filter on topics (or on rows related to a topic through `prefix`, e.g. "thread__topic__")
+    that keeps those the user may read. One SQL condition, no query of its own beyond the
+    user's role."""
+    if is_secretariat(user) or is_member_reader(user):
+        return Q()
+    public = Q(**{f"{prefix}visibility": Topic.Visibility.PUBLIC})
+    if not user.is_authenticated:
+        return public
+    moderated = Topic.moderators.through.objects.filter(user_id=user.pk).values("topic_id")
+    return public | Q(**{f"{prefix}pk__in": moderated})
+
+
+def moderated_topics_q(user, prefix: str = "") -> Q:
+    """A filter keeping the topics the user moderates (everything for the secretariat)."""
+    if is_secretariat(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(**{f"{prefix}pk__in": []})
+    moderated = Topic.moderators.through.objects.filter(user_id=user.pk).values("topic_id")
+    return Q(**{f"{prefix}pk__in": moderated})
+
+
+def secretariat_users_q() -> Q:
+    """A filter on users: the secretariat (as is_secretariat decides, for active accounts)."""
+    app_label, codename = SECRETARIAT_PERMISSION
+    User = get_user_model()
+    through_groups = User.groups.through.objects.filter(
+        user_id=OuterRef("pk"),
+        group__permissions__codename=codename,
+        group__permissions__content_type__app_label=app_label,
+    )
+    direct = User.user_permissions.through.objects.filter(
+        user_id=OuterRef("pk"),
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
+    )
+    return Q(is_active=True) & (Q(is_superuser=True) | Exists(through_groups) | Exists(direct))
+
+
+def topic_readers_q(topic) -> Q:
+    """A filter on users: the people who take part in the dialogue and may read `topic` —
+    members (active or suspended), the topic's moderators and the secretariat. Mentions are
+    recorded only for these people."""
+    members = Q(representative__organisation__membership_status__in=MEMBER_READER_STATUSES)
+    moderators = Exists(
+        Topic.moderators.through.objects.filter(user_id=OuterRef("pk"), topic_id=topic.pk)
+    )
+    return Q(is_active=True) & (members | moderators | secretariat_users_q())

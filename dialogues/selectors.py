@@ -1,0 +1,596 @@
+"""Reads of the dialogues, shaped for the pages that show them, with access rules built in.
+
+Whatever a person may not read does not exist for them: fetches raise Http404 and lists,
+search and the moderation queue leave it out (dialogues.permissions says who reads what).
+
+Pages: the topics (topic_list_for_user), a topic's threads (thread_list_for_topic), the latest
+threads across topics (thread_list_latest), followed threads (thread_list_followed), a thread
+(thread_get_for_user + post_page_for_user, thread_first_unread_post, outcome_get_for_thread),
+permalinks (post_get_for_user, post_get_by_number_for_user, post_page_number_of; a post's
+page_number says the same),
+outcomes (outcome_list_for_user), search (post_search_for_user), moderation
+(moderation_queue_for_user, moderation_log_for_user), the editor's @mention autocomplete
+(mention_candidates_for_user), and attachment downloads (attachment_get_for_user).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from dialogues import permissions
+from dialogues.models import (
+    HEADLINE_START,
+    HEADLINE_STOP,
+    POSTS_PER_PAGE,
+    Attachment,
+    Flag,
+    Follow,
+    Mention,
+    ModerationAction,
+    Outcome,
+    OutcomeEndorsement,
+    OutcomeRevision,
+    Post,
+    PostRevision,
+    ReadState,
+    Thread,
+    Topic,
+    UsefulMark,
+    post_page_number,
+)
+from dialogues.search import SEARCH_CONFIG, search_query
+from members.permissions import is_secretariat
+
+# Heavy columns a list never shows.
+_POST_HEAVY = ("body", "body_html", "body_text", "search_vector")
+
+
+def _count(queryset, outer: str):
+    """A correlated COUNT(*) subquery: counts per row without GROUP BY on the outer query."""
+    counted = (
+        queryset.filter(**{outer: OuterRef("pk")})
+        .order_by()
+        .values(outer)
+        .annotate(total=Count("*"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _moderators_prefetch(prefix: str = ""):
+    User = get_user_model()
+    return Prefetch(
+        f"{prefix}moderators", queryset=User.objects.only("pk", "full_name").order_by("full_name")
+    )
+
+
+def _require_read(user, topic) -> None:
+    if not permissions.can_read(user, topic):
+        raise Http404
+
+
+# --- Topics -----------------------------------------------------------------------------------
+
+
+def topic_list_for_user(*, user):
+    """The topics the person may read, open ones first, with their number of threads, last
+    activity and (signed in) how many threads have posts they have not read."""
+    topics = (
+        Topic.objects.filter(permissions.readable_topics_q(user))
+        .annotate(
+            thread_count=_count(Thread.objects.all(), "topic"),
+            last_activity_at=Subquery(
+                Thread.objects.filter(topic=OuterRef("pk"))
+                .order_by()
+                .values("topic")
+                .annotate(latest=Max("last_activity_at"))
+                .values("latest")
+            ),
+        )
+        .prefetch_related(_moderators_prefetch())
+        .order_by("-status", "title")
+    )
+    if user.is_authenticated:
+        unread = Thread.objects.annotate(
+            my_read=FilteredRelation("read_states", condition=Q(read_states__user=user))
+        ).filter(
+            Q(my_read__isnull=True) | Q(my_read__last_read_post_number__lt=F("post_count")),
+            post_count__gt=0,
+        )
+        topics = topics.annotate(unread_thread_count=_count(unread, "topic"))
+    else:
+        topics = topics.annotate(unread_thread_count=Value(0, output_field=IntegerField()))
+    return topics
+
+
+def topic_get_for_user(*, user, slug) -> Topic:
+    topic = Topic.objects.prefetch_related(_moderators_prefetch()).filter(slug=slug).first()
+    if topic is None:
+        raise Http404
+    _require_read(user, topic)
+    return topic
+
+
+# --- Thread lists -----------------------------------------------------------------------------
+
+
+def _thread_rows(threads, *, user):
+    """Shape a thread list: author, organisation, last post's author, themes, whether it has an
+    outcome, and — for a signed-in person — `last_read_number` and `unread_count` (posts not
+    read yet), all in the list's own query (plus one for the themes)."""
+    threads = (
+        threads.select_related(
+            "topic",
+            "author",
+            "organisation",
+            "last_post__author",
+            "last_post__organisation",
+        )
+        .defer(*(f"last_post__{name}" for name in _POST_HEAVY))
+        .prefetch_related("themes")
+        .annotate(has_outcome=Exists(Outcome.objects.filter(thread=OuterRef("pk"))))
+    )
+    if user.is_authenticated:
+        threads = threads.annotate(
+            my_read=FilteredRelation("read_states", condition=Q(read_states__user=user))
+        ).annotate(
+            last_read_number=Coalesce(
+                F("my_read__last_read_post_number"), Value(0), output_field=IntegerField()
+            )
+        )
+        threads = threads.annotate(unread_count=F("post_count") - F("last_read_number"))
+    else:
+        zero = Value(0, output_field=IntegerField())
+        threads = threads.annotate(last_read_number=zero, unread_count=zero)
+    return threads
+
+
+def _filtered(threads, *, kind=None, theme=None):
+    if kind:
+        threads = threads.filter(kind=kind)
+    if theme is not None:
+        threads = threads.filter(themes=theme)
+    return threads
+
+
+def thread_list_for_topic(*, user, topic, kind: str | None = None, theme=None):
+    """A topic's threads: pinned first, then by last activity; filter by kind and theme."""
+    _require_read(user, topic)
+    threads = _filtered(Thread.objects.filter(topic=topic), kind=kind, theme=theme)
+    return _thread_rows(threads, user=user).order_by("-is_pinned", "-last_activity_at", "-id")
+
+
+def thread_list_latest(*, user, kind: str | None = None, theme=None):
+    """The latest threads across every topic the person may read."""
+    threads = _filtered(
+        Thread.objects.filter(permissions.readable_topics_q(user, prefix="topic__")),
+        kind=kind,
+        theme=theme,
+    )
+    return _thread_rows(threads, user=user).order_by("-last_activity_at", "-id")
+
+
+def thread_list_followed(*, user):
+    """Threads the person follows, directly or through their topic (unless muted)."""
+    if not user.is_authenticated:
+        return Thread.objects.none()
+    following = Follow.State.FOLLOWING
+    threads = Thread.objects.filter(permissions.readable_topics_q(user, prefix="topic__")).filter(
+        Exists(Follow.objects.filter(user=user, thread=OuterRef("pk"), state=following))
+        | (
+            Exists(Follow.objects.filter(user=user, topic=OuterRef("topic"), state=following))
+            & ~Exists(
+                Follow.objects.filter(user=user, thread=OuterRef("pk"), state=Follow.State.MUTED)
+            )
+        )
+    )
+    return _thread_rows(threads, user=user).order_by("-last_activity_at", "-id")
+
+
+# --- One thread -------------------------------------------------------------------------------
+
+
+def thread_get_for_user(*, user, pk) -> Thread:
+    """A thread with its topic (and the topic's moderators), author, organisation and themes;
+    `has_outcome` says whether outcome_get_for_thread has anything to show."""
+    thread = (
+        Thread.objects.select_related("topic", "author", "organisation")
+        .prefetch_related("themes", _moderators_prefetch("topic__"))
+        .annotate(has_outcome=Exists(Outcome.objects.filter(thread=OuterRef("pk"))))
+        .filter(pk=pk)
+        .first()
+    )
+    if thread is None:
+        raise Http404
+    _require_read(user, thread.topic)
+    return thread
+
+
+@dataclass
+class PostPage:
+    """One page of a thread's posts, with what a pager needs."""
+
+    thread: Thread
+    number: int
+    num_pages: int
+    posts: list
+
+    def __iter__(self):
+        return iter(self.posts)
+
+    def __len__(self):
+        return len(self.posts)
+
+    @property
+    def object_list(self):
+        return self.posts
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self):
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def page_range(self):
+        return range(1, self.num_pages + 1)
+
+
+def post_page_for_user(*, user, thread, page: int = 1) -> PostPage:
+    """Page `page` of a thread (POSTS_PER_PAGE posts, by number; Http404 outside the range).
+
+    Each post comes with its author, organisation, attachments, `useful_count`, the post it
+    replies to (author, organisation and body_text for the quote) and, for a signed-in person,
+    `marked_useful` and `flagged_by_me`. Hidden posts stay in place, shown as hidden: only
+    moderators get their text and attachments (and the text of a hidden post quoted in a
+    reply)."""
+    topic = thread.topic
+    _require_read(user, topic)
+    try:
+        page = int(page)
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+    num_pages = thread.page_count
+    if page < 1 or page > num_pages:
+        raise Http404
+    moderating = permissions.can_moderate(user, topic)
+    attachments = Attachment.objects.order_by("pk")
+    if not moderating:
+        attachments = attachments.filter(post__hidden_at__isnull=True)
+    posts = (
+        Post.objects.filter(
+            thread=thread,
+            number__gt=(page - 1) * POSTS_PER_PAGE,
+            number__lte=page * POSTS_PER_PAGE,
+        )
+        .select_related(
+            "author",
+            "organisation",
+            "hidden_by",
+            "reply_to__author",
+            "reply_to__organisation",
+        )
+        .defer("search_vector", "reply_to__search_vector", "reply_to__body", "reply_to__body_html")
+        .annotate(useful_count=_count(UsefulMark.objects.all(), "post"))
+        .prefetch_related(Prefetch("attachments", queryset=attachments))
+        .order_by("number")
+    )
+    if user.is_authenticated:
+        posts = posts.annotate(
+            marked_useful=Exists(UsefulMark.objects.filter(post=OuterRef("pk"), user=user)),
+            flagged_by_me=Exists(
+                Flag.objects.filter(post=OuterRef("pk"), flagged_by=user, resolved_at__isnull=True)
+            ),
+        )
+    else:
+        posts = posts.annotate(marked_useful=Value(False), flagged_by_me=Value(False))
+    posts = list(posts)
+    if not moderating:
+        for post in posts:
+            if post.is_hidden:
+                post.body = post.body_html = post.body_text = ""
+            if post.reply_to is not None and post.reply_to.is_hidden:
+                post.reply_to.body_text = ""
+    return PostPage(thread=thread, number=page, num_pages=num_pages, posts=posts)
+
+
+def post_page_number_of(*, number: int) -> int:
+    """The page of a thread that shows post number `number` (for permalinks)."""
+    return post_page_number(number)
+
+
+def thread_first_unread_post(*, user, thread) -> Post | None:
+    """Where opening the thread should land: the first post the person has not read (its
+    `number` and `page_number`), or None when everything is read (or nobody is signed in)."""
+    _require_read(user, thread.topic)
+    if not user.is_authenticated:
+        return None
+    last_read = (
+        ReadState.objects.filter(user=user, thread=thread)
+        .values_list("last_read_post_number", flat=True)
+        .first()
+        or 0
+    )
+    if last_read >= thread.post_count:
+        return None
+    return (
+        Post.objects.filter(thread=thread, number__gt=last_read)
+        .only("pk", "thread_id", "number")
+        .order_by("number")
+        .first()
+    )
+
+
+def _post_for_permalink(user, posts):
+    post = (
+        posts.select_related("thread__topic", "author", "organisation")
+        .prefetch_related(_moderators_prefetch("thread__topic__"))
+        .defer("search_vector")
+        .first()
+    )
+    if post is None:
+        raise Http404
+    _require_read(user, post.thread.topic)
+    if post.is_hidden and not permissions.can_moderate(user, post.thread.topic):
+        post.body = post.body_html = post.body_text = ""
+    return post
+
+
+def post_get_for_user(*, user, pk) -> Post:
+    """A post by id (permalinks): `post.thread` and `post.page_number` say where it is."""
+    return _post_for_permalink(user, Post.objects.filter(pk=pk))
+
+
+def post_get_by_number_for_user(*, user, thread_pk, number) -> Post:
+    """A post by its number in a thread (permalinks of the form thread/#n)."""
+    return _post_for_permalink(user, Post.objects.filter(thread_id=thread_pk, number=number))
+
+
+def post_revisions_for_user(*, user, post):
+    """A post's edit history, oldest first (a hidden post's only for its moderators)."""
+    post = (
+        Post.objects.select_related("thread__topic")
+        .only("pk", "hidden_at", "thread__topic")
+        .get(pk=post.pk)
+    )
+    topic = post.thread.topic
+    _require_read(user, topic)
+    if post.is_hidden and not permissions.can_moderate(user, topic):
+        raise Http404
+    return (
+        PostRevision.objects.filter(post=post)
+        .select_related("edited_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def attachment_get_for_user(*, user, pk) -> Attachment:
+    """An attachment to download: 404 unless the person may read its post (a hidden post's
+    attachments only for its moderators)."""
+    attachment = (
+        Attachment.objects.select_related("post__thread__topic")
+        .prefetch_related(_moderators_prefetch("post__thread__topic__"))
+        .filter(pk=pk)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    topic = attachment.post.thread.topic
+    _require_read(user, topic)
+    if attachment.post.is_hidden and not permissions.can_moderate(user, topic):
+        raise Http404
+    return attachment
+
+
+def follow_state_for_user(*, user, topic=None, thread=None) -> str | None:
+    """The person's choice for a topic or a thread: "following", "muted" or None."""
+    if not user.is_authenticated:
+        return None
+    target = {"topic": topic} if topic is not None else {"thread": thread}
+    return Follow.objects.filter(user=user, **target).values_list("state", flat=True).first()
+
+
+# --- Outcomes ---------------------------------------------------------------------------------
+
+
+def _standing_endorsements():
+    return Prefetch(
+        "endorsements",
+        queryset=OutcomeEndorsement.objects.filter(withdrawn_at__isnull=True)
+        .select_related("organisation", "endorsed_by")
+        .order_by("created_at", "pk"),
+        to_attr="standing_endorsements",
+    )
+
+
+def outcome_get_for_thread(*, user, thread) -> Outcome | None:
+    """The thread's outcome with its standing endorsements (`standing_endorsements`), or None."""
+    _require_read(user, thread.topic)
+    return (
+        Outcome.objects.filter(thread=thread)
+        .select_related("concluded_by")
+        .prefetch_related(_standing_endorsements())
+        .first()
+    )
+
+
+def outcome_revisions_for_user(*, user, outcome):
+    """Every version of an outcome's summary, newest first."""
+    _require_read(user, outcome.thread.topic)
+    return (
+        OutcomeRevision.objects.filter(outcome=outcome)
+        .select_related("author")
+        .order_by("-version")
+    )
+
+
+def outcome_list_for_user(*, user, topic=None, theme=None):
+    """Outcomes across the topics the person may read, newest first, with the thread, topic,
+    themes, `endorsement_count` and the standing endorsements' organisations."""
+    outcomes = Outcome.objects.filter(permissions.readable_topics_q(user, prefix="thread__topic__"))
+    if topic is not None:
+        outcomes = outcomes.filter(thread__topic=topic)
+    if theme is not None:
+        outcomes = outcomes.filter(thread__themes=theme)
+    return (
+        outcomes.select_related(
+            "thread__topic", "thread__author", "thread__organisation", "concluded_by"
+        )
+        .prefetch_related("thread__themes", _standing_endorsements())
+        .annotate(
+            endorsement_count=_count(
+                OutcomeEndorsement.objects.filter(withdrawn_at__isnull=True), "outcome"
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- Moderation -------------------------------------------------------------------------------
+
+
+def _require_moderator_somewhere(user) -> None:
+    if is_secretariat(user):
+        return
+    if not (
+        user.is_authenticated and Topic.moderators.through.objects.filter(user_id=user.pk).exists()
+    ):
+        raise Http404
+
+
+def moderation_queue_for_user(*, user):
+    """Posts with open flags in the topics the person moderates, the longest waiting first;
+    each with `open_flag_count`, `first_flagged_at` and `open_flags` (who flagged, why)."""
+    _require_moderator_somewhere(user)
+    open_flags = Flag.objects.filter(resolved_at__isnull=True)
+    return (
+        Post.objects.filter(permissions.moderated_topics_q(user, prefix="thread__topic__"))
+        .filter(Exists(open_flags.filter(post=OuterRef("pk"))))
+        .annotate(
+            open_flag_count=_count(open_flags, "post"),
+            first_flagged_at=Subquery(
+                open_flags.filter(post=OuterRef("pk"))
+                .order_by("created_at")
+                .values("created_at")[:1]
+            ),
+        )
+        .select_related("thread__topic", "author", "organisation")
+        .defer("search_vector")
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=open_flags.select_related("flagged_by").order_by("created_at"),
+                to_attr="open_flags",
+            )
+        )
+        .order_by("first_flagged_at", "pk")
+    )
+
+
+def moderation_log_for_user(*, user, topic=None):
+    """The moderation actions in the topics the person moderates, newest first."""
+    _require_moderator_somewhere(user)
+    actions = ModerationAction.objects.filter(permissions.moderated_topics_q(user, "topic__"))
+    if topic is not None:
+        actions = actions.filter(topic=topic)
+    return actions.select_related("actor", "topic", "thread", "post").defer(
+        *(f"post__{name}" for name in _POST_HEAVY)
+    )
+
+
+# --- Search and mentions ----------------------------------------------------------------------
+
+
+def post_search_for_user(*, user, query: str, topic=None):
+    """Full-text search over thread titles and post bodies (see dialogues.search), best first.
+    Only what the person may read: topics they may read, and no hidden post unless they
+    moderate its topic. Each post has `rank` and `headline` (use post.headline_html)."""
+    search = search_query(query or "")
+    if search is None:
+        return Post.objects.none()
+    posts = Post.objects.filter(permissions.readable_topics_q(user, prefix="thread__topic__"))
+    if not is_secretariat(user):
+        posts = posts.filter(
+            Q(hidden_at__isnull=True)
+            | permissions.moderated_topics_q(user, prefix="thread__topic__")
+        )
+    if topic is not None:
+        posts = posts.filter(thread__topic=topic)
+    return (
+        posts.filter(search_vector=search)
+        .annotate(
+            rank=SearchRank(F("search_vector"), search),
+            headline=SearchHeadline(
+                "body_text",
+                search,
+                config=SEARCH_CONFIG,
+                start_sel=HEADLINE_START,
+                stop_sel=HEADLINE_STOP,
+                max_words=35,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .select_related("thread__topic", "author", "organisation")
+        .defer("body", "body_html", "search_vector")
+        .order_by("-rank", "-created_at", "-pk")
+    )
+
+
+def mention_candidates_for_user(*, user, topic, query: str, limit: int = 10):
+    """People the person may @mention in `topic` whose name contains `query` (the editor's
+    autocomplete inserts rendering.mention_markup(person)). Empty for those who cannot write."""
+    query = " ".join((query or "").split())
+    if not query or not permissions.can_write(user, topic):
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(permissions.topic_readers_q(topic), full_name__icontains=query)
+        .select_related("representative__organisation")
+        .order_by("full_name", "pk")[:limit]
+    )
+
+
+def mention_list_for_user(*, user):
+    """Where the person was mentioned, newest first (only in what they may still read)."""
+    if not user.is_authenticated:
+        return Mention.objects.none()
+    return (
+        Mention.objects.filter(user=user)
+        .filter(permissions.readable_topics_q(user, prefix="post__thread__topic__"))
+        .filter(post__hidden_at__isnull=True)
+        .select_related("post__thread__topic", "post__author", "post__organisation")
+        .defer(*(f"post__{name}" for name in _POST_HEAVY))
+        .order_by("-created_at", "-pk")
+    )
