@@ -412,3 +412,19 @@ class MembershipStatusForm(forms.Form):
             note.label = _("Note (optional)")
             note.help_text = _("Sent to the organisation's contacts and kept in the history.")
             note.required = False
+
+
+# --- The policy-theme vocabulary ---------------------------------------------------------------
+
+
+class PolicyThemeForm(forms.ModelForm):
+    class Meta:
+        model = PolicyTheme
+        fields = ["name", "name_fr", "name_de"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = PolicyTheme.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("A theme with this name exists already."))
+        return name

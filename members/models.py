@@ -57,6 +57,11 @@ class PolicyTheme(models.Model):
         ordering = ["name"]
         verbose_name = _("policy theme")
         verbose_name_plural = _("policy themes")
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("name"), name="%(app_label)s_%(class)s_unique_name_ci"
+            ),
+        ]
 
     def __str__(self):
         return self.display_name

@@ -18,6 +18,7 @@ from members.models import (
     MembershipApplication,
     MembershipStatusChange,
     Organisation,
+    PolicyTheme,
     Representative,
     RepresentativeInvitation,
 )
@@ -296,3 +297,13 @@ def invitation_list_pending(*, organisation):
     return RepresentativeInvitation.objects.filter(
         organisation=organisation, status=RepresentativeInvitation.Status.PENDING
     ).order_by("-created_at", "-pk")
+
+
+def policy_theme_list():
+    """The vocabulary for the secretariat, with how many active members use each theme."""
+    return PolicyTheme.objects.annotate(
+        organisation_count=Count(
+            "organisations",
+            filter=Q(organisations__membership_status=Organisation.MembershipStatus.ACTIVE),
+        )
+    ).order_by("name")

@@ -18,6 +18,7 @@ from members.models import (
     MembershipApplication,
     MembershipStatusChange,
     Organisation,
+    PolicyTheme,
     Representative,
     RepresentativeInvitation,
 )
@@ -52,11 +53,45 @@ def secretariat_group_sync(*, using: str = "default") -> Group:
     return group
 
 
+# --- The policy-theme vocabulary ----------------------------------------------------------------
+
+
+@transaction.atomic
+def policy_theme_save(*, acting_user, data: dict, theme=None) -> PolicyTheme:
+    """The secretariat adds a theme or renames one (in English, French and German)."""
+    _require(acting_user.has_perm("members.change_policytheme"))
+    if theme is None:
+        theme = PolicyTheme(slug=_unique_theme_slug(data.get("name", "")))
+    for field in ("name", "name_fr", "name_de"):
+        setattr(theme, field, data.get(field, "").strip())
+    theme.full_clean()
+    if PolicyTheme.objects.filter(name__iexact=theme.name).exclude(pk=theme.pk).exists():
+        raise ValidationError({"name": _("A theme with this name exists already.")})
+    theme.save()
+    return theme
+
+
+def _unique_theme_slug(name: str) -> str:
+    base = slugify(name)[:70] or "theme"
+    slug, number = base, 2
+    while PolicyTheme.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
 # --- Helpers -------------------------------------------------------------------------------
 
 
 # Words the members URLs use for their own pages; no organisation may take them as its slug.
-RESERVED_SLUGS = {"apply", "me", "applications", "review", "join-requests", "invitations"}
+RESERVED_SLUGS = {
+    "apply",
+    "me",
+    "applications",
+    "review",
+    "join-requests",
+    "invitations",
+    "themes",
+}
 
 
 def _unique_slug(name: str) -> str:

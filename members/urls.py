@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import applications, directory, organisation
+from members.views import applications, directory, organisation, themes
 
 app_name = "members"
 
@@ -37,6 +37,9 @@ urlpatterns = [
         "review/<int:pk>/", applications.ApplicationReviewView.as_view(), name="application_review"
     ),
     path("review/<int:pk>/decide/", applications.application_decide, name="application_decide"),
+    # The secretariat's vocabulary of policy themes.
+    path("themes/", themes.PolicyThemeListView.as_view(), name="policytheme_list"),
+    path("themes/<int:pk>/edit/", themes.PolicyThemeUpdateView.as_view(), name="policytheme_edit"),
     # Joining an existing member, and invitations.
     path(
         "join-requests/<int:pk>/decide/",
