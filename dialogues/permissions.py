@@ -45,6 +45,15 @@ def is_topic_moderator(user, topic) -> bool:
     return any(moderator.pk == user.pk for moderator in topic.moderators.all())
 
 
+def moderates_any_topic(user) -> bool:
+    """The secretariat, or a person named moderator of at least one topic (one query)."""
+    if is_secretariat(user):
+        return True
+    return (
+        user.is_authenticated and Topic.moderators.through.objects.filter(user_id=user.pk).exists()
+    )
+
+
 def can_moderate(user, topic) -> bool:
     return is_secretariat(user) or is_topic_moderator(user, topic)
 
@@ -66,6 +75,20 @@ def can_write(user, topic) -> bool:
 def can_react(user, topic) -> bool:
     """Mark useful, flag, endorse: a member organisation's voice."""
     return can_read(user, topic) and is_active_member(user)
+
+
+def can_conclude(user, thread) -> bool:
+    """Write or edit a thread's outcome: its moderators (and the secretariat), or the thread's
+    author while they may write in the topic."""
+    topic = thread.topic
+    if can_read(user, topic) and can_moderate(user, topic):
+        return True
+    return (
+        user.is_authenticated
+        and thread.author_id is not None
+        and thread.author_id == user.pk
+        and can_write(user, topic)
+    )
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -89,12 +90,23 @@ def _require_read(user, topic) -> None:
 
 
 def topic_list_for_user(*, user):
-    """The topics the person may read, open ones first, with their number of threads, last
-    activity and (signed in) how many threads have posts they have not read."""
+    """The topics the person may read, open ones first, with their number of threads and of
+    posts, last activity and (signed in) how many threads have posts they have not read."""
     topics = (
         Topic.objects.filter(permissions.readable_topics_q(user))
         .annotate(
             thread_count=_count(Thread.objects.all(), "topic"),
+            post_count=Coalesce(
+                Subquery(
+                    Thread.objects.filter(topic=OuterRef("pk"))
+                    .order_by()
+                    .values("topic")
+                    .annotate(total=Sum("post_count"))
+                    .values("total"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
             last_activity_at=Subquery(
                 Thread.objects.filter(topic=OuterRef("pk"))
                 .order_by()
@@ -117,6 +129,43 @@ def topic_list_for_user(*, user):
     else:
         topics = topics.annotate(unread_thread_count=Value(0, output_field=IntegerField()))
     return topics
+
+
+def topic_options_for_user(*, user):
+    """The topics the person may read, by title, light enough for a filter's choices."""
+    return (
+        Topic.objects.filter(permissions.readable_topics_q(user))
+        .only("pk", "slug", "title", "status")
+        .order_by("title", "pk")
+    )
+
+
+def topic_options_moderated_by(*, user):
+    """The topics the person moderates (every topic for the secretariat), by title: the moderation
+    log's filter and the topics a thread can be moved to."""
+    return (
+        Topic.objects.filter(permissions.moderated_topics_q(user))
+        .only("pk", "slug", "title", "status")
+        .order_by("title", "pk")
+    )
+
+
+def moderator_candidates(*, topic=None):
+    """The people the secretariat may name as a topic's moderators: the representatives of member
+    organisations (active or suspended), and whoever moderates the topic already."""
+    User = get_user_model()
+    people = Q(
+        representative__organisation__membership_status__in=permissions.MEMBER_READER_STATUSES
+    )
+    if topic is not None and topic.pk is not None:
+        people |= Q(
+            pk__in=Topic.moderators.through.objects.filter(topic_id=topic.pk).values("user_id")
+        )
+    return (
+        User.objects.filter(people, is_active=True)
+        .select_related("representative__organisation")
+        .order_by("full_name", "pk")
+    )
 
 
 def topic_get_for_user(*, user, slug) -> Topic:
@@ -376,6 +425,22 @@ def post_get_by_number_for_user(*, user, thread_pk, number) -> Post:
     return _post_for_permalink(user, Post.objects.filter(thread_id=thread_pk, number=number))
 
 
+def post_flagged_by_user(*, user, post) -> bool:
+    """Whether the person has an open flag on the post (they may not flag it again)."""
+    if not user.is_authenticated:
+        return False
+    return Flag.objects.filter(post=post, flagged_by=user, resolved_at__isnull=True).exists()
+
+
+def post_useful_state_for_user(*, user, post) -> tuple[int, bool]:
+    """How many people found the post useful, and whether the person is one of them (for the
+    button that a useful mark redraws)."""
+    marks = UsefulMark.objects.filter(post=post)
+    count = marks.count()
+    marked = user.is_authenticated and count > 0 and marks.filter(user=user).exists()
+    return count, marked
+
+
 def post_revisions_for_user(*, user, post):
     """A post's edit history, oldest first (a hidden post's only for its moderators)."""
     post = (
@@ -480,11 +545,7 @@ def outcome_list_for_user(*, user, topic=None, theme=None):
 
 
 def _require_moderator_somewhere(user) -> None:
-    if is_secretariat(user):
-        return
-    if not (
-        user.is_authenticated and Topic.moderators.through.objects.filter(user_id=user.pk).exists()
-    ):
+    if not permissions.moderates_any_topic(user):
         raise Http404
 
 
@@ -515,6 +576,22 @@ def moderation_queue_for_user(*, user):
         )
         .order_by("first_flagged_at", "pk")
     )
+
+
+def flag_get_for_user(*, user, pk) -> Flag:
+    """A flag with its post, thread and topic (and the topic's moderators), for a moderator to
+    resolve: Http404 unless the person may read the topic."""
+    flag = (
+        Flag.objects.select_related("post__thread__topic")
+        .defer(*(f"post__{name}" for name in _POST_HEAVY))
+        .prefetch_related(_moderators_prefetch("post__thread__topic__"))
+        .filter(pk=pk)
+        .first()
+    )
+    if flag is None:
+        raise Http404
+    _require_read(user, flag.post.thread.topic)
+    return flag
 
 
 def moderation_log_for_user(*, user, topic=None):
@@ -577,6 +654,21 @@ def mention_candidates_for_user(*, user, topic, query: str, limit: int = 10):
     return (
         get_user_model()
         .objects.filter(permissions.topic_readers_q(topic), full_name__icontains=query)
+        .select_related("representative__organisation")
+        .order_by("full_name", "pk")[:limit]
+    )
+
+
+def mention_directory_for_user(*, user, topic, limit: int = 50):
+    """The people the person may @mention in `topic`, by name, at most `limit`: the list shown
+    under the editor when the autocomplete script does not run. Empty for those who cannot
+    write."""
+    if not permissions.can_write(user, topic):
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(permissions.topic_readers_q(topic))
+        .exclude(pk=user.pk)
         .select_related("representative__organisation")
         .order_by("full_name", "pk")[:limit]
     )

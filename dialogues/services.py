@@ -228,9 +228,28 @@ def _locked_thread(thread):
 # --- Topics (the secretariat) -----------------------------------------------------------------
 
 
+# The first words of the dialogues' fixed paths (dialogues/urls.py): a topic slugged like one of
+# them would be hidden behind that page.
+RESERVED_TOPIC_SLUGS = {
+    "attachments",
+    "flags",
+    "latest",
+    "manage",
+    "mark-all-read",
+    "moderation",
+    "outcomes",
+    "posts",
+    "search",
+    "t",
+}
+
+
 def _unique_topic_slug(title: str) -> str:
     base = slugify(title)[:200] or "topic"
     slug, number = base, 2
+    if slug in RESERVED_TOPIC_SLUGS:
+        slug = f"{base}-{number}"
+        number += 1
     while Topic.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
@@ -257,6 +276,26 @@ def topic_create(
     topic.full_clean()
     topic.save()
     topic.moderators.set(moderators)
+    return topic
+
+
+@transaction.atomic
+def topic_get_or_create_for_system(
+    *, slug: str, title: str, description: str = "", visibility: str = Topic.Visibility.PUBLIC
+) -> Topic:
+    """A topic another app of the portal needs (the joint initiatives' discussion threads),
+    created on first use without an acting person. Afterwards it is a topic like any other:
+    the secretariat renames, moderates or archives it."""
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is not None:
+        return topic
+    topic = Topic(title=title.strip(), slug=slug, description=description, visibility=visibility)
+    topic.full_clean()
+    try:
+        with transaction.atomic():
+            topic.save()
+    except IntegrityError:  # created at the same moment by another request
+        return Topic.objects.get(slug=slug)
     return topic
 
 
@@ -564,17 +603,6 @@ def follow_handover(*, leaving_user, successor_user) -> None:
 # --- Outcomes ---------------------------------------------------------------------------------
 
 
-def _may_conclude(user, thread) -> bool:
-    topic = thread.topic
-    if permissions.can_read(user, topic) and permissions.can_moderate(user, topic):
-        return True
-    return (
-        thread.author_id is not None
-        and thread.author_id == user.pk
-        and permissions.can_write(user, topic)
-    )
-
-
 def _render_outcome(summary: str, topic):
     rendered = render_markdown(summary, resolve_mentions=_mentionable(topic))
     if rendered.is_empty:
@@ -588,7 +616,7 @@ def _render_outcome(summary: str, topic):
 def outcome_create(*, thread, acting_user, summary: str) -> Outcome:
     """The thread's author or a moderator concludes the thread with an outcome."""
     thread = _locked_thread(thread)
-    _require(_may_conclude(acting_user, thread))
+    _require(permissions.can_conclude(acting_user, thread))
     _require_open_topic(thread.topic)
     if Outcome.objects.filter(thread=thread).exists():
         raise DialogueError(_("This thread already has an outcome; edit it instead."))
@@ -624,7 +652,7 @@ def outcome_update(*, outcome, acting_user, summary: str) -> Outcome:
         .select_related("thread__topic")
         .get(pk=outcome.pk)
     )
-    _require(_may_conclude(acting_user, outcome.thread))
+    _require(permissions.can_conclude(acting_user, outcome.thread))
     _require_open_topic(outcome.thread.topic)
     if summary == outcome.summary:
         return outcome
@@ -702,6 +730,8 @@ def post_flag(*, post, user, reason: str) -> Flag:
     """A member reports a post to the moderators (one open flag per person and post)."""
     post = _fresh_post(post)
     _require(permissions.can_react(user, post.thread.topic))
+    if post.is_hidden:
+        raise DialogueError(_("The moderators have already hidden this post."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say what is wrong with this post.")})
     if Flag.objects.filter(post=post, flagged_by=user, resolved_at__isnull=True).exists():

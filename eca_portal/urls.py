@@ -17,6 +17,8 @@ urlpatterns = [
         name="accessibility",
     ),
     path("members/", include("members.urls")),
+    path("initiatives/", include("initiatives.urls")),
+    path("dialogues/", include("dialogues.urls")),
     path("healthz/", health_check, name="health_check"),
     path("admin/", admin.site.urls),
 ]

@@ -78,3 +78,30 @@ def as_role(request, anonymous, non_member, member, suspended_member, moderator,
         }[role]
 
     return get
+
+
+# --- Pages: every role, including a moderator of another topic ---------------------------------
+
+PAGE_ROLES = [*ROLES[:5], "other_moderator", "secretariat"]
+
+
+@pytest.fixture
+def other_moderator(db):
+    """Named moderator of another topic only (not of `topic` nor `members_topic`)."""
+    user = UserFactory(full_name="Otto Elsewhere")
+    TopicFactory(title="Digital transition", moderators=[user])
+    return user
+
+
+@pytest.fixture
+def client_as(client, as_role, other_moderator):
+    """`client_as(role)`: the test client signed in as the person of a role in PAGE_ROLES."""
+
+    def sign_in(role):
+        client.logout()
+        if role != "anonymous":
+            user = other_moderator if role == "other_moderator" else as_role(role)
+            client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,363 @@
+"""Reading the dialogues: the topics, a topic's threads, a thread with its posts, permalinks, a
+post's history and attachment downloads; and what a reader does without writing: follow or mute,
+mark as read."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import ListView, TemplateView
+
+from dialogues import permissions, selectors, services
+from dialogues.forms import FollowForm, PostForm, ThreadFilterForm
+from dialogues.models import POSTS_PER_PAGE, Follow, post_page_number
+from dialogues.rendering import mention_markup
+from eca_portal.pagination import ForgivingPaginationMixin
+
+THREADS_PER_PAGE = 30
+# Partials of the moderation and outcome pages, included when they exist.
+OUTCOME_PANEL = "dialogues/partials/outcome_panel.html"
+THREAD_MODERATION_ACTIONS = "dialogues/partials/thread_moderation_actions.html"
+POST_MODERATION_ACTIONS = "dialogues/partials/post_moderation_actions.html"
+
+
+# --- Helpers shared with the writing pages ----------------------------------------------------
+
+
+def template_or_none(name: str) -> str | None:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+def thread_page_url(thread, number: int | None = None) -> str:
+    """The thread page that shows post `number`, with its anchor (the first page without)."""
+    url = reverse("dialogues:thread_detail", kwargs={"pk": thread.pk})
+    if number is None:
+        return url
+    return f"{url}?page={post_page_number(number)}#post-{number}"
+
+
+def write_refusal(*, user, topic, access, thread=None) -> str:
+    """Why the person may not write here, in words; "" when they may (or must sign in first,
+    which the page offers separately)."""
+    if topic.is_archived:
+        return _("This topic is archived: it can be read but no longer changed.")
+    if not access.can_write:
+        if not user.is_authenticated:
+            return ""
+        if permissions.is_member_reader(user):
+            return _(
+                "Your organisation's membership is suspended: you can read the dialogues but "
+                "not write in them."
+            )
+        return _("Only members of the alliance can write here.")
+    if thread is not None and thread.is_locked and not access.can_moderate:
+        return _("This thread is locked: only its moderators can still post.")
+    return ""
+
+
+def mention_directory(*, user, topic) -> list[dict]:
+    """The people the editor can mention, with the exact text to type (the list shown when the
+    autocomplete script does not run)."""
+    return [
+        {
+            "name": person.full_name,
+            "organisation": _organisation_name(person),
+            "markup": mention_markup(person),
+        }
+        for person in selectors.mention_directory_for_user(user=user, topic=topic)
+    ]
+
+
+def _organisation_name(person) -> str:
+    representative = getattr(person, "representative", None)
+    return representative.organisation.name if representative is not None else ""
+
+
+# --- The topics ---------------------------------------------------------------------------------
+
+
+class TopicListView(TemplateView):
+    """Every topic the person may read, with its counts and (signed in) what is unread."""
+
+    template_name = "dialogues/topic_list.html"
+
+    def get_context_data(self, **kwargs):
+        topics = list(selectors.topic_list_for_user(user=self.request.user))
+        return super().get_context_data(
+            topics=topics,
+            unread_total=sum(topic.unread_thread_count for topic in topics),
+            **kwargs,
+        )
+
+
+@require_POST
+@login_required
+def mark_all_read(request):
+    count = services.threads_mark_all_read(user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d thread was marked as read.",
+                "%(count)d threads were marked as read.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("You had already read everything."))
+    return HttpResponseRedirect(reverse("dialogues:topic_list"))
+
+
+# --- One topic ----------------------------------------------------------------------------------
+
+
+class TopicDetailView(ForgivingPaginationMixin, ListView):
+    """A topic's threads, pinned first, then by last activity; filtered by kind and theme
+    through GET parameters that can be bookmarked."""
+
+    template_name = "dialogues/topic_detail.html"
+    context_object_name = "threads"
+    paginate_by = THREADS_PER_PAGE
+
+    def get_queryset(self):
+        user = self.request.user
+        self.topic = selectors.topic_get_for_user(user=user, slug=self.kwargs["slug"])
+        self.filter_form = ThreadFilterForm(self.request.GET or None)
+        return selectors.thread_list_for_topic(
+            user=user, topic=self.topic, **self.filter_form.valid_filters()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, topic = self.request.user, self.topic
+        access = permissions.topic_access(user=user, topic=topic)
+        context.update(
+            topic=topic,
+            access=access,
+            write_refusal=write_refusal(user=user, topic=topic, access=access),
+            follow_state=selectors.follow_state_for_user(user=user, topic=topic),
+            filter_form=self.filter_form,
+            is_filtered=any(self.request.GET.get(name) for name in ("kind", "theme")),
+        )
+        return context
+
+
+@require_POST
+@login_required
+def topic_mark_read(request, slug):
+    topic = selectors.topic_get_for_user(user=request.user, slug=slug)
+    count = services.topic_mark_read(user=request.user, topic=topic)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d thread of this topic was marked as read.",
+                "%(count)d threads of this topic were marked as read.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("You had already read every thread of this topic."))
+    return HttpResponseRedirect(reverse("dialogues:topic_detail", kwargs={"slug": topic.slug}))
+
+
+_FOLLOW_MESSAGES = {
+    ("topic", Follow.State.FOLLOWING): gettext_lazy(
+        "You follow this topic: its new threads appear among the threads you follow."
+    ),
+    ("topic", Follow.State.MUTED): gettext_lazy("You muted this topic."),
+    ("topic", ""): gettext_lazy("You no longer follow or mute this topic."),
+    ("thread", Follow.State.FOLLOWING): gettext_lazy(
+        "You follow this thread: it appears among the threads you follow."
+    ),
+    ("thread", Follow.State.MUTED): gettext_lazy("You muted this thread."),
+    ("thread", ""): gettext_lazy("You no longer follow or mute this thread."),
+}
+
+
+def _follow(request, *, target: str, **target_kwargs):
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to follow or to mute. Nothing was changed."))
+        return False
+    state = form.cleaned_data["state"]
+    services.follow_set(user=request.user, state=state or None, **target_kwargs)
+    messages.success(request, str(_FOLLOW_MESSAGES[(target, state)]))
+    return True
+
+
+@require_POST
+@login_required
+def topic_follow(request, slug):
+    topic = selectors.topic_get_for_user(user=request.user, slug=slug)
+    _follow(request, target="topic", topic=topic)
+    return HttpResponseRedirect(reverse("dialogues:topic_detail", kwargs={"slug": topic.slug}))
+
+
+# --- One thread ---------------------------------------------------------------------------------
+
+
+def _requested_page(requested, num_pages: int) -> tuple[int, str]:
+    """A page number from the query string, forgiving: (page, problem to show or "")."""
+    if requested is None:
+        return 1, ""
+    try:
+        number = int(requested)
+    except (TypeError, ValueError):
+        number = 0
+    if 1 <= number <= num_pages:
+        return number, ""
+    shown = num_pages if number > num_pages else 1
+    problem = _("There is no page “%(page)s”; showing page %(number)s.") % {
+        "page": str(requested)[:20],
+        "number": shown,
+    }
+    return shown, problem
+
+
+class ThreadDetailView(TemplateView):
+    """A thread: its outcome first when it is concluded, then one page of posts, and the reply
+    form for those who may write.
+
+    A signed-in reader who opens the thread without asking for a page lands on the first post
+    they have not read; the posts of the page shown are then marked as read."""
+
+    template_name = "dialogues/thread_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        thread = selectors.thread_get_for_user(user=user, pk=kwargs["pk"])
+        first_unread = selectors.thread_first_unread_post(user=user, thread=thread)
+        requested = request.GET.get("page")
+        if requested is None and first_unread is not None and first_unread.number > 1:
+            return HttpResponseRedirect(thread_page_url(thread, first_unread.number))
+        number, page_problem = _requested_page(requested, thread.page_count)
+        post_page = selectors.post_page_for_user(user=user, thread=thread, page=number)
+        if post_page.posts:
+            services.thread_mark_read(
+                user=user, thread=thread, up_to_number=post_page.posts[-1].number
+            )
+        context = self.get_context_data(
+            thread=thread,
+            post_page=post_page,
+            page_problem=page_problem,
+            first_unread_number=first_unread.number if first_unread is not None else None,
+            **kwargs,
+        )
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, thread, post_page = self.request.user, context["thread"], context["post_page"]
+        topic = thread.topic
+        access = permissions.topic_access(user=user, topic=topic)
+        refusal = write_refusal(user=user, topic=topic, access=access, thread=thread)
+        may_reply = access.can_write and not refusal
+        outcome = (
+            selectors.outcome_get_for_thread(user=user, thread=thread)
+            if thread.has_outcome
+            else None
+        )
+        paginator = Paginator(range(thread.post_count), POSTS_PER_PAGE)
+        context.update(
+            topic=topic,
+            access=access,
+            write_refusal=refusal,
+            may_reply=may_reply,
+            moderator_ids={moderator.pk for moderator in topic.moderators.all()},
+            follow_state=selectors.follow_state_for_user(user=user, thread=thread),
+            outcome=outcome,
+            outcome_panel=template_or_none(OUTCOME_PANEL) if outcome is not None else None,
+            thread_moderation_actions=template_or_none(THREAD_MODERATION_ACTIONS),
+            post_moderation_actions=template_or_none(POST_MODERATION_ACTIONS),
+            # For templates/partials/pagination.html.
+            page_obj=post_page,
+            paginator=paginator,
+            page_range=list(
+                paginator.get_elided_page_range(post_page.number, on_each_side=2, on_ends=1)
+            ),
+            filter_query="",
+        )
+        if may_reply:
+            context["reply_form"] = PostForm()
+            context["mention_people"] = mention_directory(user=user, topic=topic)
+        return context
+
+
+def post_permalink(request, pk, number):
+    """/dialogues/t/<thread>/<number>/: the page of the thread that shows the post, at its
+    anchor."""
+    post = selectors.post_get_by_number_for_user(user=request.user, thread_pk=pk, number=number)
+    return HttpResponseRedirect(thread_page_url(post.thread, post.number))
+
+
+@require_POST
+@login_required
+def thread_follow(request, pk):
+    thread = selectors.thread_get_for_user(user=request.user, pk=pk)
+    _follow(request, target="thread", thread=thread)
+    return HttpResponseRedirect(reverse("dialogues:thread_detail", kwargs={"pk": thread.pk}))
+
+
+class PostHistoryView(TemplateView):
+    """Every version of a post, newest first: for those who may read the post (a hidden post's
+    only for its moderators)."""
+
+    template_name = "dialogues/post_history.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        post = selectors.post_get_for_user(user=user, pk=self.kwargs["pk"])
+        revisions = list(selectors.post_revisions_for_user(user=user, post=post))
+        # Each revision holds the text as it was before an edit; the post holds the current one.
+        versions = []
+        written_at = post.created_at
+        for index, revision in enumerate(revisions, start=1):
+            versions.append(
+                {"number": index, "body_html": revision.body_html, "written_at": written_at}
+            )
+            written_at = revision.created_at
+        versions.append(
+            {
+                "number": len(revisions) + 1,
+                "body_html": post.body_html,
+                "written_at": written_at,
+                "is_current": True,
+            }
+        )
+        versions.reverse()
+        return super().get_context_data(
+            post=post, thread=post.thread, topic=post.thread.topic, versions=versions, **kwargs
+        )
+
+
+@require_GET
+def attachment_download(request, pk):
+    """An attachment, for those who may read its post (404 for everyone else). Always a download,
+    with the type recorded when it was checked, never sniffed."""
+    attachment = selectors.attachment_get_for_user(user=request.user, pk=pk)
+    try:
+        stored = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        stored,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
