@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dialogues import demo as dialogues_demo
+from initiatives import demo as initiatives_demo
 from members import demo
 from outbox.models import OutboundEmail
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             )
             accounts = demo.seed()
             dialogues_demo.seed()
+            initiatives_demo.seed()
             # Demo people are not real: the mail their demo history caused is never sent.
             OutboundEmail.objects.filter(pk__gt=first_outbox_id).delete()
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
