@@ -1045,3 +1045,13 @@ def test_the_apply_button_sends_anonymous_people_to_sign_in_first(client):
     response = client.get(reverse("members:application_create"))
     assert_sent_to_sign_in(response)
     assert "next=" in response.url
+
+
+@pytest.mark.django_db
+def test_my_membership_leads_a_representative_to_their_organisations_initiatives(client):
+    from tests.members.factories import RepresentativeFactory
+
+    representative = RepresentativeFactory()
+    client.force_login(representative.user)
+    html = client.get(reverse("members:my_membership")).content.decode()
+    assert f'href="{reverse("initiatives:my_initiatives")}"' in html
