@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from dialogues import permissions, selectors, services
-from dialogues.forms_moderation import (
+from dialogues.forms import (
     FlagForm,
     FlagResolveForm,
     ModerationLogFilterForm,

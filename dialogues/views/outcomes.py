@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from dialogues import permissions, selectors, services
-from dialogues.forms_moderation import OutcomeFilterForm, OutcomeForm
+from dialogues.forms import OutcomeFilterForm, OutcomeForm
 from dialogues.services import DialogueError
 from dialogues.views.links import outcome_anchor_url, thread_url
 from eca_portal.forms import form_errors_attach

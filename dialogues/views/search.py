@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from dialogues import selectors
-from dialogues.forms_moderation import SearchForm
+from dialogues.forms import SearchForm
 from dialogues.views.links import post_url, thread_url
 from eca_portal.pagination import ForgivingPaginationMixin
 

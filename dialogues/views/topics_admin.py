@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from dialogues import selectors, services
-from dialogues.forms_moderation import TopicForm, TopicStatusForm
+from dialogues.forms import TopicForm, TopicStatusForm
 from dialogues.permissions import SECRETARIAT_PERMISSION
 from dialogues.views.links import topic_url
 from eca_portal.forms import form_errors_attach

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from initiatives import permissions, selectors, services
-from initiatives.forms_partners import (
+from initiatives.forms import (
     CommitmentForm,
     CommitmentWithdrawForm,
     DocumentForm,

@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from eca_portal.forms import form_errors_attach
 from initiatives import permissions, selectors, services
-from initiatives.forms_partners import (
+from initiatives.forms import (
     ConfirmForm,
     DecisionForm,
     LeadHandoverForm,
