@@ -39,6 +39,7 @@ from dialogues.models import (
 from dialogues.rendering import render_markdown
 from dialogues.search import search_vector_expression
 from members.permissions import is_secretariat, representative_of
+from notifications.services import notifications_for_mentions_create
 
 
 class DialogueError(Exception):
@@ -112,6 +113,9 @@ def _mentions_sync(post, people) -> None:
         [Mention(post=post, user_id=user_id) for user_id in sorted(wanted)],
         ignore_conflicts=True,
     )
+    # Notify in the same transaction; those already notified (on edit) are not notified twice.
+    if wanted:
+        notifications_for_mentions_create(post=post, mentioned_user_ids=wanted)
 
 
 def _mentions_prune(topic, threads=None) -> None:

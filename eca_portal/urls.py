@@ -19,6 +19,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("initiatives/", include("initiatives.urls")),
     path("dialogues/", include("dialogues.urls")),
+    path("notifications/", include("notifications.urls")),
     path("healthz/", health_check, name="health_check"),
     path("admin/", admin.site.urls),
 ]

@@ -108,7 +108,7 @@ def test_the_latest_list_in_a_fixed_number_of_queries(
         if index % 10 == 0:
             services.outcome_create(thread=thread, acting_user=thread.author, summary="Done")
     client.force_login(member)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = _latest(client)
     assert response.status_code == 200
     assert f"{count} thread" in _text(response)

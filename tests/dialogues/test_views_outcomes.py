@@ -329,7 +329,7 @@ def test_the_outcome_list_in_a_fixed_number_of_queries(
         for endorser in endorsers[: index % 4]:
             services.outcome_endorse(outcome=outcome, acting_user=endorser)
     client.force_login(member)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("dialogues:outcome_list"))
     assert response.status_code == 200
     assert f"{count} outcome" in _text(response)
