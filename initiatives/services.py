@@ -574,18 +574,32 @@ def partner_request_withdraw(*, partner_request, acting_user) -> PartnerRequest:
     if not partner_request.is_pending:
         raise InitiativeError(_("This request has already been answered."))
     initiative = partner_request.initiative
+    return _partner_request_close(
+        partner_request,
+        initiative=initiative,
+        acting_user=acting_user,
+        event_kind=InitiativeEvent.Kind.REQUEST_WITHDRAWN,
+        tell_organisation_id=initiative.lead_organisation_id,
+    )
+
+
+def _partner_request_close(
+    partner_request, *, initiative, acting_user, event_kind, tell_organisation_id
+) -> PartnerRequest:
+    """Close a pending request or invitation without an answer (withdrawn or cancelled),
+    record it, and tell the other side's contacts."""
     partner_request.status = PartnerRequest.Status.WITHDRAWN
     partner_request.decided_by, partner_request.decided_at = acting_user, timezone.now()
     partner_request.save(update_fields=["status", "decided_by", "decided_at"])
     _event(
         initiative=initiative,
-        kind=InitiativeEvent.Kind.REQUEST_WITHDRAWN,
+        kind=event_kind,
         actor=acting_user,
         organisation=partner_request.organisation,
         details={"request": partner_request.pk},
     )
     _notify(
-        _contacts([initiative.lead_organisation_id], exclude=acting_user),
+        _contacts([tell_organisation_id], exclude=acting_user),
         "partner_request_closed",
         {"initiative": initiative, "partner_request": partner_request},
     )
@@ -690,22 +704,13 @@ def partner_invitation_cancel(*, invitation, acting_user) -> PartnerRequest:
     )
     if not invitation.is_pending:
         raise InitiativeError(_("This invitation is no longer open."))
-    invitation.status = PartnerRequest.Status.WITHDRAWN
-    invitation.decided_by, invitation.decided_at = acting_user, timezone.now()
-    invitation.save(update_fields=["status", "decided_by", "decided_at"])
-    _event(
+    return _partner_request_close(
+        invitation,
         initiative=initiative,
-        kind=InitiativeEvent.Kind.INVITATION_CANCELLED,
-        actor=acting_user,
-        organisation=invitation.organisation,
-        details={"request": invitation.pk},
+        acting_user=acting_user,
+        event_kind=InitiativeEvent.Kind.INVITATION_CANCELLED,
+        tell_organisation_id=invitation.organisation_id,
     )
-    _notify(
-        _contacts([invitation.organisation_id], exclude=acting_user),
-        "partner_request_closed",
-        {"initiative": initiative, "partner_request": invitation},
-    )
-    return invitation
 
 
 # --- Partners: leaving and handing over the lead -----------------------------------------------
