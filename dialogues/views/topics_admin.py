@@ -1,12 +1,8 @@
 """The secretariat's topic management: create and edit topics, name their moderators, archive
 and reopen them. The secretariat only: anonymous people sign in, everyone else gets 403."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,27 +11,9 @@ from django.views.generic import FormView
 
 from dialogues import selectors, services
 from dialogues.forms import TopicForm, TopicStatusForm
-from dialogues.permissions import SECRETARIAT_PERMISSION
 from dialogues.views.links import topic_url
 from eca_portal.forms import form_errors_attach
-from members.permissions import is_secretariat
-
-_PERMISSION = ".".join(SECRETARIAT_PERMISSION)
-
-
-class SecretariatRequiredMixin(PermissionRequiredMixin):
-    permission_required = _PERMISSION
-
-
-def secretariat_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_secretariat(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from members.access import SecretariatRequiredMixin, secretariat_required
 
 
 class TopicCreateView(SecretariatRequiredMixin, FormView):

@@ -1,11 +1,9 @@
 """Applying for membership, the secretariat's review queue and decisions, join requests to
 existing members, and invitations to represent one."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -20,6 +18,7 @@ from django_filters.views import FilterView
 from eca_portal.forms import form_errors_attach
 from eca_portal.pagination import ForgivingPaginationMixin
 from members import selectors, services
+from members.access import SecretariatRequiredMixin, secretariat_required
 from members.filters import ApplicationQueueFilterSet
 from members.forms import (
     ApplicationForm,
@@ -39,23 +38,6 @@ QUEUE_PAGE_SIZE = 25
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-class SecretariatRequiredMixin(PermissionRequiredMixin):
-    """Anonymous people are sent to sign in; signed-in people outside the secretariat get 403."""
-
-    permission_required = "members.review_membershipapplication"
-
-
-def secretariat_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_secretariat(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # --- Applying -----------------------------------------------------------------------------------
