@@ -58,12 +58,27 @@ def celery_broker(settings):
 
 @pytest.fixture
 def secretariat_user(db):
-    """A member of the secretariat group (the group and its permissions come from migrate)."""
+    """A member of the secretariat group (the group and its permissions come from migrate), with
+    the two-factor authentication every secretariat page requires (an authenticator app)."""
+    from django.contrib.auth.models import Group
+
+    from members.permissions import SECRETARIAT_GROUP
+    from tests.accounts.factories import UserFactory, totp_authenticator_add
+
+    user = UserFactory(full_name="Sophie Secretariat", email="secretariat@eca-portal.eu")
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    totp_authenticator_add(user)
+    return user
+
+
+@pytest.fixture
+def secretariat_user_without_2fa(db):
+    """A member of the secretariat who has not set up two-factor authentication yet."""
     from django.contrib.auth.models import Group
 
     from members.permissions import SECRETARIAT_GROUP
     from tests.accounts.factories import UserFactory
 
-    user = UserFactory(full_name="Sophie Secretariat", email="secretariat@eca-portal.eu")
+    user = UserFactory(full_name="Nadia No-Second-Factor", email="nadia@eca-portal.eu")
     user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
     return user

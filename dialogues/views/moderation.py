@@ -33,6 +33,7 @@ from dialogues.services import DialogueError
 from dialogues.views.links import post_url, thread_url
 from eca_portal.forms import form_errors_attach
 from eca_portal.pagination import ForgivingPaginationMixin
+from members.access import secretariat_mfa_enforced, secretariat_mfa_redirect
 
 QUEUE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
@@ -54,7 +55,7 @@ class ModeratorRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not permissions.moderates_any_topic(request.user):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return secretariat_mfa_redirect(request) or super().dispatch(request, *args, **kwargs)
 
 
 # --- Flagging ---------------------------------------------------------------------------------
@@ -177,7 +178,7 @@ class _PostModerationView(LoginRequiredMixin, FormView):
             self.post_obj = selectors.post_get_for_user(user=request.user, pk=kwargs["pk"])
             if not permissions.can_moderate(request.user, self.post_obj.thread.topic):
                 raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return secretariat_mfa_redirect(request) or super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         post = self.post_obj
@@ -233,6 +234,7 @@ class PostRestoreView(_PostModerationView):
 
 @require_POST
 @login_required
+@secretariat_mfa_enforced
 def flag_resolve(request, pk):
     """Dismiss a flag, or record that it was dealt with, from the queue."""
     flag = selectors.flag_get_for_user(user=request.user, pk=pk)
@@ -277,7 +279,7 @@ class ThreadModerateView(LoginRequiredMixin, TemplateView):
             self.thread = selectors.thread_get_for_user(user=request.user, pk=kwargs["pk"])
             if not permissions.can_moderate(request.user, self.thread.topic):
                 raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return secretariat_mfa_redirect(request) or super().dispatch(request, *args, **kwargs)
 
     def move_targets(self):
         return (

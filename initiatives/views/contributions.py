@@ -18,6 +18,7 @@ from initiatives.forms import (
 )
 from initiatives.models import InitiativeStatus
 from initiatives.views.partners import InitiativeActionView
+from members.access import SecretariatMfaMixin
 from members.permissions import is_secretariat
 
 # --- Commitments --------------------------------------------------------------------------------
@@ -151,7 +152,9 @@ def document_download(request, pk):
 # --- Status -------------------------------------------------------------------------------------
 
 
-class StatusChangeView(InitiativeActionView):
+class StatusChangeView(SecretariatMfaMixin, InitiativeActionView):
+    """The lead's contact or the secretariat (who needs 2FA first) moves the status along."""
+
     template_name = "initiatives/status_form.html"
     form_class = StatusChangeForm
 

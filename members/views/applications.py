@@ -18,7 +18,12 @@ from django_filters.views import FilterView
 from eca_portal.forms import form_errors_attach
 from eca_portal.pagination import ForgivingPaginationMixin
 from members import selectors, services
-from members.access import SecretariatRequiredMixin, secretariat_required
+from members.access import (
+    SecretariatMfaMixin,
+    SecretariatRequiredMixin,
+    secretariat_mfa_enforced,
+    secretariat_required,
+)
 from members.filters import ApplicationQueueFilterSet
 from members.forms import (
     ApplicationForm,
@@ -476,7 +481,7 @@ class JoinRequestCreateView(LoginRequiredMixin, FormView):
         return redirect("members:my_membership")
 
 
-class JoinRequestListView(LoginRequiredMixin, TemplateView):
+class JoinRequestListView(LoginRequiredMixin, SecretariatMfaMixin, TemplateView):
     """The organisation's contact (or the secretariat) answers requests to join it."""
 
     template_name = "members/join_request_list.html"
@@ -498,6 +503,7 @@ class JoinRequestListView(LoginRequiredMixin, TemplateView):
 
 @require_POST
 @login_required
+@secretariat_mfa_enforced
 def join_request_decide(request, pk):
     join_request = selectors.join_request_get_for_decider(user=request.user, pk=pk)
     list_url = reverse("members:join_request_list", kwargs={"slug": join_request.organisation.slug})

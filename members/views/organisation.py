@@ -19,6 +19,7 @@ from django.views.generic.base import TemplateView
 
 from eca_portal.forms import form_errors_attach
 from members import selectors, services
+from members.access import SecretariatMfaMixin
 from members.forms import (
     MembershipStatusForm,
     OrganisationForm,
@@ -75,7 +76,7 @@ class OrganisationDetailView(DetailView):
         return context
 
 
-class OrganisationManageMixin(LoginRequiredMixin):
+class OrganisationManageMixin(LoginRequiredMixin, SecretariatMfaMixin):
     """Pages of an organisation's contacts and the secretariat; a 404 for everyone else."""
 
     @cached_property
@@ -395,7 +396,7 @@ class RepresentativeManageView(OrganisationManageMixin, TemplateView):
         return self._redirect()
 
 
-class MembershipStatusView(LoginRequiredMixin, FormView):
+class MembershipStatusView(LoginRequiredMixin, SecretariatMfaMixin, FormView):
     """The secretariat suspends or reinstates a membership, and sees the history."""
 
     template_name = "members/membership_status.html"

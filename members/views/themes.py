@@ -1,7 +1,6 @@
 """The secretariat's managed vocabulary of policy themes."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -10,13 +9,14 @@ from django.views.generic import FormView
 
 from eca_portal.forms import form_errors_attach
 from members import selectors, services
+from members.access import SecretariatRequiredMixin
 from members.forms import PolicyThemeForm
 from members.models import PolicyTheme
 
 
-class PolicyThemeListView(PermissionRequiredMixin, FormView):
+class PolicyThemeListView(SecretariatRequiredMixin, FormView):
     """Every theme with its use, and a form to add one. Anonymous people sign in first; others
-    outside the secretariat get 403."""
+    outside the secretariat get 403; the secretariat without 2FA sets it up first."""
 
     permission_required = "members.change_policytheme"
     template_name = "members/policytheme_list.html"
@@ -38,7 +38,7 @@ class PolicyThemeListView(PermissionRequiredMixin, FormView):
         return redirect(self.success_url)
 
 
-class PolicyThemeUpdateView(PermissionRequiredMixin, FormView):
+class PolicyThemeUpdateView(SecretariatRequiredMixin, FormView):
     permission_required = "members.change_policytheme"
     template_name = "members/policytheme_form.html"
     form_class = PolicyThemeForm
