@@ -2,12 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-# What the secretariat group holds in this app: it edits the funding-source vocabulary (in the
-# admin) and sees the rest. Roles in initiatives belong to organisations, not to people, so
-# nothing is registered in members.services.HANDOVER_STEPS.
+# What the secretariat group holds in this app: it edits the funding-source vocabulary (in its
+# workspace, /secretariat/vocabularies/) and sees the rest. Roles in initiatives belong to
+# organisations, not to people, so nothing is registered in members.services.HANDOVER_STEPS.
 SECRETARIAT_PERMISSIONS = [
     "add_fundingsource",
     "change_fundingsource",
+    # Only a source no initiative names (secretariat.views, initiatives.services).
+    "delete_fundingsource",
     "view_fundingsource",
     "view_initiative",
     "view_initiativepartner",

@@ -38,7 +38,7 @@ STATEMENT_MAX_LENGTH = 1_000
 
 class FundingSource(models.Model):
     """The managed vocabulary of funding sources (Interreg, Horizon Europe…); the secretariat
-    edits it in the admin. Seeded by migration 0002."""
+    edits it in its workspace (/secretariat/vocabularies/). Seeded by migration 0002."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name (English)"), max_length=120)

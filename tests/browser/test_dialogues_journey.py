@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from dialogues.models import Flag, Post, Thread, Topic
 from members.permissions import SECRETARIAT_GROUP
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, totp_authenticator_add
 from tests.browser.axe import assert_accessible
 from tests.dialogues.factories import PDF_BYTES, member_user
 
@@ -30,6 +30,7 @@ def _media_in_tmp(settings, tmp_path):
 def people():
     secretariat = UserFactory(full_name="Sophie Secretariat", email="sophie@eca-portal.eu")
     secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    totp_authenticator_add(secretariat)  # secretariat pages need two-factor authentication
     return {
         "secretariat": secretariat,
         "anna": member_user(full_name="Anna Active", email="anna@region.example.eu"),
@@ -128,7 +129,8 @@ def test_a_dialogue_from_thread_to_moderation(page, as_person, people, tmp_path)
     # The secretariat finds it in the moderation queue and hides the post.
     as_person("sophie@eca-portal.eu")
     page.goto("/")
-    page.get_by_role("link", name="Moderation", exact=True).click()
+    page.get_by_role("link", name="Secretariat", exact=True).click()
+    page.get_by_role("link", name="Moderation queue", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Moderation queue"
     flagged = page.get_by_role("article", name=f"Post #2 in “{thread.title}”")
     assert "It names a colleague's salary: personal data." in flagged.inner_text()

@@ -85,6 +85,7 @@ def test_apply_review_approve_and_edit_the_new_members_profile(
     # The secretariat finds it in the queue, starts the review and approves it.
     review = secretariat_page
     review.goto("/")
+    review.get_by_role("link", name="Secretariat", exact=True).click()
     review.get_by_role("link", name="Review applications").click()
     assert review.get_by_role("heading", level=1).inner_text() == "Review applications"
     assert_accessible(review)

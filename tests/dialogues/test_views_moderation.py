@@ -176,10 +176,12 @@ def test_the_queue_lists_the_longest_waiting_first(client_as, thread, moderator)
     assert text.index("Earlier flag") < text.index("Later flag")
 
 
-def test_the_moderation_nav_item_is_for_the_secretariat(client_as):
+def test_the_moderation_queue_is_reached_from_the_secretariat_workspace(client_as):
     queue = reverse("dialogues:moderation_queue")
-    assert f'href="{queue}"' in _text(client_as("secretariat").get("/"))
-    assert f'href="{queue}"' not in _text(client_as("member").get("/"))
+    workspace = reverse("secretariat:dashboard")
+    assert f'href="{workspace}"' in _text(client_as("secretariat").get("/"))
+    assert f'href="{queue}"' in _text(client_as("secretariat").get(workspace))
+    assert f'href="{workspace}"' not in _text(client_as("member").get("/"))
     # Moderators find the queue on the dialogues overview.
     overview = reverse("dialogues:topic_list")
     assert f'href="{queue}"' in _text(client_as("other_moderator").get(overview))
