@@ -24,3 +24,37 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "language"]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+
+class AccountDeleteForm(forms.Form):
+    """The person confirms the deletion with their password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("This is not your password. Nothing was deleted."), code="wrong_password"
+            )
+        return password
+
+
+class UserStatusChangeForm(forms.Form):
+    """The secretariat deactivates or reactivates an account, saying why (for the audit log)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the audit log. Not shown to the person."),
+        error_messages={"required": _("Say why.")},
+    )

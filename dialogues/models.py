@@ -121,6 +121,12 @@ class Authored(models.Model):
         related_name="+",
         verbose_name=_("organisation"),
     )
+    # Filled when the author deletes their account (accounts.services.user_delete): the name of
+    # the organisation they wrote for (or belonged to at deletion), so that the attribution
+    # survives even if the organisation is later removed. Empty while the author exists.
+    former_member_of = models.CharField(
+        _("written by a former member of"), max_length=200, blank=True, editable=False
+    )
 
     class Meta:
         abstract = True
@@ -130,6 +136,10 @@ class Authored(models.Model):
         """The name to show (select_related author and organisation to avoid queries)."""
         if self.author_id is not None:
             return self.author.full_name or str(self.author)
+        if self.former_member_of:
+            return _("A former member of %(organisation)s") % {
+                "organisation": self.former_member_of
+            }
         if self.organisation_id is not None:
             return _("A former member of %(organisation)s") % {
                 "organisation": self.organisation.name

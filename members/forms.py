@@ -428,3 +428,28 @@ class PolicyThemeForm(forms.ModelForm):
         if others.exists():
             raise forms.ValidationError(_("A theme with this name exists already."))
         return name
+
+
+class MemberImportForm(forms.Form):
+    """The secretariat's CSV of organisations and people (members.member_csv)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, separated by commas or semicolons, at most 1 MB and 2,000 rows, with the "
+            "columns of the export."
+        ),
+    )
+
+    def clean_file(self):
+        from members.member_csv import MAX_FILE_BYTES, member_csv_parse
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d KB. Split it into smaller files.")
+                % {"size": MAX_FILE_BYTES // 1024},
+                code="too_large",
+            )
+        self.rows = member_csv_parse(upload.read())
+        return upload

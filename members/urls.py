@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import applications, directory, organisation, themes
+from members.views import applications, directory, member_import, organisation, themes
 
 app_name = "members"
 
@@ -56,6 +56,17 @@ urlpatterns = [
         applications.InvitationAcceptView.as_view(),
         name="invitation_accept",
     ),
+    # The secretariat's import and export of members (CSV).
+    path("import/", member_import.MemberImportView.as_view(), name="member_import"),
+    path(
+        "import/review/",
+        member_import.MemberImportReviewView.as_view(),
+        name="member_import_review",
+    ),
+    path(
+        "import/apply/", member_import.MemberImportApplyView.as_view(), name="member_import_apply"
+    ),
+    path("export/", member_import.MemberExportView.as_view(), name="member_export"),
     # One organisation.
     path("<slug:slug>/", organisation.OrganisationDetailView.as_view(), name="organisation_detail"),
     path("<slug:slug>/logo/", organisation.organisation_logo, name="organisation_logo"),
