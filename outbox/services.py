@@ -123,21 +123,86 @@ def outbox_sweep(*, batch_size: int = 200) -> int:
     return sum(outbound_email_deliver(outbound_email_id=pk) for pk in due_ids)
 
 
-def email_send_templated(
-    *, to: list[str], template: str, context: dict, language: str = "en", headers=None
-) -> None:
-    """Render templates/emails/<template>.{subject.txt,txt,html} in the recipient's language and
-    put the message in the outbox (inside the caller's transaction)."""
+def email_render_templated(
+    *,
+    to: list[str],
+    template: str,
+    context: dict,
+    language: str = "en",
+    headers=None,
+    unsubscribe_url: str = "",
+) -> EmailMultiAlternatives:
+    """Render templates/emails/<template>.{subject.txt,txt,html} in the recipient's language.
+
+    With `unsubscribe_url` (mail the person chose to receive, never transactional mail) the
+    message carries RFC 8058 one-click unsubscribe headers and the same link in its footer."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    context = {"site_url": settings.SITE_URL, **context}
+    headers = dict(headers or {})
+    context = {"site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url, **context}
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
+        if unsubscribe_url:
+            footer = render_to_string("emails/unsubscribe_footer.txt", context)
+            text = f"{text.rstrip()}\n\n{footer}"
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=to, headers=headers or {}
+        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{subject}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def email_send_templated(
+    *,
+    to: list[str],
+    template: str,
+    context: dict,
+    language: str = "en",
+    headers=None,
+    unsubscribe_url: str = "",
+) -> OutboundEmail:
+    """Render the templated message and put it in the outbox (inside the caller's
+    transaction); returns the outbox row."""
+    message = email_render_templated(
+        to=to,
+        template=template,
+        context=context,
+        language=language,
+        headers=headers,
+        unsubscribe_url=unsubscribe_url,
+    )
+    return outbound_email_enqueue(message=message)
+
+
+def outbound_emails_enqueue(*, messages: list) -> list[OutboundEmail]:
+    """Store many messages in the outbox with one INSERT (a digest or announcement batch) and
+    hand each to a worker after commit. Returns the rows, in the order of `messages`."""
+    rows = []
+    for message in messages:
+        html = next(
+            (content for content, mimetype in message.alternatives if mimetype == "text/html"), ""
+        )
+        rows.append(
+            OutboundEmail(
+                from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+                to=list(message.to),
+                subject=str(message.subject),
+                body_text=str(message.body),
+                body_html=html,
+                headers={str(k): str(v) for k, v in (message.extra_headers or {}).items()},
+            )
+        )
+    rows = OutboundEmail.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: [_dispatch(pk) for pk in ids])
+    return rows

@@ -1,13 +1,17 @@
-"""Every notified change puts mail in the outbox for the people concerned (never for the person
-who acted), with an absolute link to the initiative."""
+"""Every notified change reaches the people concerned (never the person who acted): requests,
+answers and status decisions by email at once (to those who chose it: here everyone has), the
+rest in the app and the digest."""
 
 import pytest
 from django.core import mail
 
 from initiatives import services
+from notifications.models import Notification
+from notifications.presenters import notification_sentence
 from outbox.models import OutboundEmail
 from tests.dialogues.factories import pdf_file
 from tests.initiatives.factories import add_partner, contact_user
+from tests.notifications.factories import everyone_has_chosen
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +21,7 @@ def sent(django_capture_on_commit_callbacks):
     """Run a service and return the messages it sent, after commit, through the outbox."""
 
     def run(action):
+        everyone_has_chosen()
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             action()
@@ -137,6 +142,7 @@ def test_a_status_change_reaches_the_partners_and_closes_pending_questions(
         )
     )
     by_recipient = {message.to[0]: message for message in messages}
+    # Status decisions go to every representative of the partners (here: their contact).
     assert set(by_recipient) == {partner_contact.email, other_contact.email}
     status_mail = by_recipient[partner_contact.email]
     assert status_mail.subject.endswith(f"“{initiative.title}” is now Cancelled")
@@ -144,26 +150,39 @@ def test_a_status_change_reaches_the_partners_and_closes_pending_questions(
     assert "takes no new partners" in by_recipient[other_contact.email].subject
 
 
-def test_leaving_and_handing_over_reach_the_partners(
+def _told(initiative):
+    """Who was notified in the app about the initiative, and of what."""
+    return sorted(
+        Notification.objects.filter(initiative=initiative).values_list("recipient__email", "kind")
+    )
+
+
+def test_leaving_and_handing_over_reach_the_partners_in_the_app_only(
     sent, initiative, lead_contact, partner_contact, partner_organisation, other_organisation
 ):
     other = contact_user(other_organisation)
     add_partner(initiative, other_organisation)
+    Notification.objects.all().delete()  # those of setting the partnership up
     messages = sent(
         lambda: services.lead_handover(
             initiative=initiative, acting_user=lead_contact, organisation=partner_organisation
         )
     )
-    assert _recipients(messages) == sorted([partner_contact.email, other.email])
-    assert f"{partner_organisation.name} now leads" in messages[0].subject
-    messages = sent(lambda: services.partner_leave(initiative=initiative, acting_user=other))
-    assert _recipients(messages) == sorted([partner_contact.email, lead_contact.email])
-    assert "has left" in messages[0].subject
+    assert messages == []  # updates wait for the digest
+    update = Notification.Kind.INITIATIVE_UPDATE
+    assert _told(initiative) == sorted([(partner_contact.email, update), (other.email, update)])
+    Notification.objects.all().delete()
+    sent(lambda: services.partner_leave(initiative=initiative, acting_user=other))
+    assert _told(initiative) == sorted(
+        [(partner_contact.email, update), (lead_contact.email, update)]
+    )
 
 
-def test_news_commitments_edits_and_documents_reach_the_other_partners(
+def test_news_commitments_edits_and_documents_reach_the_other_partners_in_the_app(
     sent, initiative, lead_contact, partner_contact, partner_representative
 ):
+    update = Notification.Kind.INITIATIVE_UPDATE
+    Notification.objects.all().delete()  # those of setting the partnership up
     messages = sent(
         lambda: services.news_update_post(
             initiative=initiative,
@@ -172,35 +191,40 @@ def test_news_commitments_edits_and_documents_reach_the_other_partners(
             body="**23** testbeds.",
         )
     )
-    assert _recipients(messages) == sorted([lead_contact.email, partner_contact.email])
-    assert "Testbed map online" in messages[0].subject
-    assert "<strong>23</strong>" in messages[0].alternatives[0][0]
-
-    messages = sent(
-        lambda: services.commitment_record(
-            initiative=initiative,
-            acting_user=partner_contact,
-            kind="staff_days",
-            amount=40,
-            description="Testbed mapping",
-        )
+    assert messages == []
+    assert _told(initiative) == sorted(
+        [(lead_contact.email, update), (partner_contact.email, update)]
     )
-    assert _recipients(messages) == [lead_contact.email]
-    assert "Commitment recorded" in messages[0].subject
-    assert "Staff days: 40" in messages[0].body and "Testbed mapping" in messages[0].body
-
-    messages = sent(
-        lambda: services.initiative_update(
-            initiative=initiative, acting_user=lead_contact, data={"title": "Hydrogen valleys"}
-        )
+    news = Notification.objects.get(recipient=lead_contact)
+    assert news.details == {"title": "Testbed map online"}
+    assert notification_sentence(news) == (
+        f"News in the initiative “{initiative.title}”: Testbed map online"
     )
-    assert _recipients(messages) == [partner_contact.email]
-    assert "Details edited" in messages[0].subject
 
-    messages = sent(
-        lambda: services.document_add(
-            initiative=initiative, acting_user=lead_contact, upload=pdf_file()
-        )
-    )
-    assert _recipients(messages) == [partner_contact.email]
-    assert "Document added" in messages[0].subject
+    for action, told in [
+        (
+            lambda: services.commitment_record(
+                initiative=initiative,
+                acting_user=partner_contact,
+                kind="staff_days",
+                amount=40,
+                description="Testbed mapping",
+            ),
+            [lead_contact, partner_representative],
+        ),
+        (
+            lambda: services.initiative_update(
+                initiative=initiative, acting_user=lead_contact, data={"title": "Hydrogen valleys"}
+            ),
+            [partner_contact, partner_representative],
+        ),
+        (
+            lambda: services.document_add(
+                initiative=initiative, acting_user=lead_contact, upload=pdf_file()
+            ),
+            [partner_contact, partner_representative],
+        ),
+    ]:
+        Notification.objects.all().delete()
+        assert sent(action) == []
+        assert _told(initiative) == sorted((user.email, update) for user in told)

@@ -23,6 +23,7 @@ from members.models import (
     Representative,
     RepresentativeInvitation,
 )
+from notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.members.factories import (
     ContactFactory,
@@ -31,6 +32,7 @@ from tests.members.factories import (
     RepresentativeFactory,
     application_data,
 )
+from tests.notifications.factories import NotificationPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -505,9 +507,10 @@ def contact(organisation):
     return ContactFactory(organisation=organisation)
 
 
-def test_a_join_request_is_mailed_to_the_contacts(
+def test_a_join_request_is_mailed_to_the_contacts_who_chose_it(
     organisation, contact, django_capture_on_commit_callbacks
 ):
+    NotificationPreferenceFactory(user=contact.user)
     person = UserFactory(full_name="Jan Novak")
     with django_capture_on_commit_callbacks(execute=True):
         join_request = services.join_request_create(
@@ -517,6 +520,20 @@ def test_a_join_request_is_mailed_to_the_contacts(
     (message,) = mail.outbox
     assert message.to == [contact.user.email]
     assert "Jan Novak" in message.subject
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    notification = Notification.objects.get(recipient=contact.user)
+    assert (notification.kind, notification.join_request) == ("join_request", join_request)
+
+
+def test_a_join_request_reaches_a_contact_who_has_not_chosen_in_the_app_only(
+    organisation, contact, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.join_request_create(
+            user=UserFactory(), organisation=organisation, position="Analyst"
+        )
+    assert mail.outbox == []
+    assert Notification.objects.filter(recipient=contact.user, kind="join_request").exists()
 
 
 def test_a_join_request_accepted_makes_a_representative_and_tells_the_person(
