@@ -32,3 +32,12 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 LANGUAGE_COOKIE_SECURE = True
+
+# --- Benchmark ------------------------------------------------------------------------------
+# bench/run.py serves the portal with these settings and BENCH=1: each response then carries
+# its SQL query count (eca_portal.bench.QueryCountMiddleware) and /bench/ceiling/ answers
+# without touching the database. Never set BENCH in a real deployment. The benchmark also sets
+# SECURE_SSL_REDIRECT=False (above), since it talks plain HTTP to gunicorn on 127.0.0.1.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE = ["eca_portal.bench.QueryCountMiddleware", *MIDDLEWARE]
