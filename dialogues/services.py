@@ -12,12 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.models import ActorRole, AuditAction
+from audit.services import audit_record
 from dialogues import permissions
 from dialogues.attachments import MAX_ATTACHMENTS_PER_POST, attachment_check
 from dialogues.models import (
@@ -39,7 +41,10 @@ from dialogues.models import (
 from dialogues.rendering import render_markdown
 from dialogues.search import search_vector_expression
 from members.permissions import is_secretariat, representative_of
-from notifications.services import notifications_for_mentions_create
+from notifications.services import (
+    notifications_for_mentions_create,
+    notifications_for_post_create,
+)
 
 
 class DialogueError(Exception):
@@ -61,11 +66,45 @@ def _organisation_of(user):
     return representative.organisation if representative else None
 
 
+# Every moderation action is also a privileged action of the portal's audit trail.
+AUDIT_ACTIONS = {
+    ModerationAction.Action.HIDE_POST: AuditAction.POST_HIDE,
+    ModerationAction.Action.RESTORE_POST: AuditAction.POST_RESTORE,
+    ModerationAction.Action.LOCK: AuditAction.THREAD_LOCK,
+    ModerationAction.Action.UNLOCK: AuditAction.THREAD_UNLOCK,
+    ModerationAction.Action.PIN: AuditAction.THREAD_PIN,
+    ModerationAction.Action.UNPIN: AuditAction.THREAD_UNPIN,
+    ModerationAction.Action.MOVE: AuditAction.THREAD_MOVE,
+    ModerationAction.Action.RENAME: AuditAction.THREAD_RENAME,
+    ModerationAction.Action.RESOLVE_FLAG: AuditAction.FLAG_RESOLVE,
+    ModerationAction.Action.ARCHIVE_TOPIC: AuditAction.TOPIC_ARCHIVE,
+    ModerationAction.Action.REOPEN_TOPIC: AuditAction.TOPIC_REOPEN,
+    ModerationAction.Action.SET_MODERATORS: AuditAction.TOPIC_MODERATORS_SET,
+}
+
+
 def _log(*, actor, action, topic=None, thread=None, post=None, reason="", details=None):
+    """The moderation log's row and the audit trail's (same transaction)."""
+    topic = topic or (thread.topic if thread else None)
+    if post is not None:
+        obj, label = post, f"{post.thread.title} #{post.number}"
+    elif thread is not None:
+        obj, label = thread, thread.title
+    else:
+        obj, label = topic, topic.title
+    audit_record(
+        actor=actor,
+        action=AUDIT_ACTIONS[action],
+        obj=obj,
+        object_label=label,
+        changes={"reason": reason, **(details or {})},
+        # A topic's moderator need not be a member: "moderator" says why they could act.
+        actor_label=None if is_secretariat(actor) else ActorRole.MODERATOR,
+    )
     return ModerationAction.objects.create(
         actor=actor,
         action=action,
-        topic=topic or (thread.topic if thread else None),
+        topic=topic,
         thread=thread,
         post=post,
         reason=reason,
@@ -105,17 +144,16 @@ def _search_vector_write(post, title: str = "") -> None:
     )
 
 
-def _mentions_sync(post, people) -> None:
-    """Record who a post mentions now (not its author), forgetting those edited out."""
+def _mentions_sync(post, people) -> set[int]:
+    """Record who a post mentions now (not its author), forgetting those edited out; returns
+    their ids."""
     wanted = {person.pk for person in people} - {post.author_id}
     Mention.objects.filter(post=post).exclude(user_id__in=wanted).delete()
     Mention.objects.bulk_create(
         [Mention(post=post, user_id=user_id) for user_id in sorted(wanted)],
         ignore_conflicts=True,
     )
-    # Notify in the same transaction; those already notified (on edit) are not notified twice.
-    if wanted:
-        notifications_for_mentions_create(post=post, mentioned_user_ids=wanted)
+    return wanted
 
 
 def _mentions_prune(topic, threads=None) -> None:
@@ -206,13 +244,15 @@ def _post_add(
     post.save()
     _search_vector_write(post, thread.title)
     _attachments_save(post, checked)
-    _mentions_sync(post, rendered.mentioned)
+    mentioned = _mentions_sync(post, rendered.mentioned)
     thread.post_count = post.number
     thread.last_post = post
     thread.last_activity_at = now
     thread.save(update_fields=["post_count", "last_post", "last_activity_at"])
     _follow_on_post(user=author, thread=thread)
     _read_up_to(user=author, thread=thread, number=post.number)
+    # In the same transaction: followers, the replied-to author and the mentioned.
+    notifications_for_post_create(post=post, mentioned_user_ids=mentioned)
     return post
 
 
@@ -487,7 +527,10 @@ def post_edit(*, post, acting_user, body: str, attachments: Iterable = ()) -> Po
         post.full_clean(exclude=["search_vector", "body_html", "body_text", "reply_to"])
         post.save(update_fields=["body", "body_html", "body_text", "edited_at"])
         _search_vector_write(post, thread.title)
-        _mentions_sync(post, rendered.mentioned)
+        # Those newly mentioned by the edit are told; nobody twice.
+        notifications_for_mentions_create(
+            post=post, mentioned_user_ids=_mentions_sync(post, rendered.mentioned)
+        )
     _attachments_save(post, checked)
     return post
 
@@ -951,3 +994,54 @@ def thread_rename(*, thread, acting_user, title: str, reason: str = "") -> Threa
         details={"from": old_title, "to": thread.title},
     )
     return thread
+
+
+# --- A person deletes their account (accounts.services.user_delete) ---------------------------
+
+
+@transaction.atomic
+def author_forget(*, user, organisation_name: str, label: str) -> None:
+    """Before the account goes: the person's threads and posts keep, as a snapshot, the name
+    of the organisation they wrote for (or, if none was recorded, the one they belong to now);
+    their @mentions in every post, edit history and outcome become `label` as plain text, and
+    the HTML, plain text and search vectors are written again."""
+    from accounts.services import mentions_replace
+    from members.models import Organisation
+
+    organisation_at_writing = Subquery(
+        Organisation.objects.filter(pk=OuterRef("organisation_id")).values("name")[:1]
+    )
+    for model in (Thread, Post):
+        authored = model.objects.filter(author=user)
+        authored.filter(organisation__isnull=False).update(former_member_of=organisation_at_writing)
+        authored.filter(organisation__isnull=True).update(former_member_of=organisation_name)
+
+    marker = f"](user:{user.pk})"
+    for post in Post.objects.filter(body__contains=marker).select_related("thread__topic"):
+        post.body = mentions_replace(post.body, user_id=user.pk, label=label)
+        rendered = render_markdown(post.body, resolve_mentions=_mentionable(post.thread.topic))
+        post.body_html, post.body_text = rendered.html, rendered.text
+        post.save(update_fields=["body", "body_html", "body_text"])
+        _search_vector_write(post, post.thread.title)
+    for revision in PostRevision.objects.filter(body__contains=marker).select_related(
+        "post__thread__topic"
+    ):
+        revision.body = mentions_replace(revision.body, user_id=user.pk, label=label)
+        revision.body_html = render_markdown(
+            revision.body, resolve_mentions=_mentionable(revision.post.thread.topic)
+        ).html
+        revision.save(update_fields=["body", "body_html"])
+    for outcome in Outcome.objects.filter(summary__contains=marker).select_related("thread__topic"):
+        outcome.summary = mentions_replace(outcome.summary, user_id=user.pk, label=label)
+        outcome.summary_html = render_markdown(
+            outcome.summary, resolve_mentions=_mentionable(outcome.thread.topic)
+        ).html
+        outcome.save(update_fields=["summary", "summary_html"])
+    for revision in OutcomeRevision.objects.filter(summary__contains=marker).select_related(
+        "outcome__thread__topic"
+    ):
+        revision.summary = mentions_replace(revision.summary, user_id=user.pk, label=label)
+        revision.summary_html = render_markdown(
+            revision.summary, resolve_mentions=_mentionable(revision.outcome.thread.topic)
+        ).html
+        revision.save(update_fields=["summary", "summary_html"])

@@ -18,7 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from dialogues import services as dialogue_services
 from dialogues.attachments import attachment_check
 from dialogues.models import Thread
@@ -29,6 +32,7 @@ from initiatives.models import (
     CLOSED_STATUSES,
     INITIATIVE_TRANSITIONS,
     Commitment,
+    FundingSource,
     Initiative,
     InitiativeDocument,
     InitiativeEvent,
@@ -40,7 +44,8 @@ from initiatives.models import (
 from initiatives.similarity import initiative_search_vector
 from members.models import Representative
 from members.permissions import is_contact_of, representative_of
-from outbox.services import email_send_templated
+from notifications.models import Notification
+from notifications.services import notifications_create, notifications_for_matching_initiative
 
 
 class InitiativeError(Exception):
@@ -128,20 +133,6 @@ def _event(*, initiative, kind, actor, organisation=None, note="", details=None,
     )
 
 
-def _contacts(organisation_ids, *, exclude=None) -> list:
-    """The contacts (users) of the organisations, in one query, without the acting person."""
-    contacts = (
-        Representative.objects.filter(
-            organisation_id__in=list(organisation_ids),
-            role=Representative.Role.CONTACT,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("organisation_id", "pk")
-    )
-    return [c.user for c in contacts if exclude is None or c.user_id != exclude.pk]
-
-
 def _partner_organisation_ids(initiative) -> list[int]:
     return list(
         InitiativePartner.objects.filter(initiative=initiative, left_at__isnull=True).values_list(
@@ -150,33 +141,66 @@ def _partner_organisation_ids(initiative) -> list[int]:
     )
 
 
-def _notify(users, template, context) -> None:
-    """Mail each person in their own language (through the outbox)."""
-    for user in users:
-        email_send_templated(
-            to=[user.email],
-            template=f"initiatives/{template}",
-            context={"recipient": user, **context},
-            language=user.language,
+def _tell(
+    organisation_ids,
+    *,
+    kind: str,
+    initiative,
+    acting_user,
+    template: str = "",
+    context=None,
+    partner_request=None,
+    details=None,
+    contacts_only: bool = True,
+) -> None:
+    """Tell the organisations' contacts (or all their representatives) in the app, each as a
+    representative of their organisation, and by email those who chose this kind at once."""
+    representatives = Representative.objects.filter(
+        organisation_id__in=list(organisation_ids), user__is_active=True
+    )
+    if contacts_only:
+        representatives = representatives.filter(role=Representative.Role.CONTACT)
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, user_id in representatives.values_list("organisation_id", "user_id"):
+        by_organisation.setdefault(organisation_id, []).append(user_id)
+    for organisation_id, user_ids in sorted(by_organisation.items()):
+        notifications_create(
+            recipient_ids=user_ids,
+            kind=kind,
+            actor=acting_user,
+            initiative=initiative,
+            partner_request=partner_request,
+            organisation=partner_request.organisation if partner_request else None,
+            via_organisation_id=organisation_id,
+            contacts_only=contacts_only,
+            details=details or {},
+            email_template=f"initiatives/{template}" if template else "",
+            email_context={
+                "initiative": initiative,
+                "actor": acting_user,
+                "partner_request": partner_request,
+                **(context or {}),
+            },
         )
 
 
-def _notify_partners(initiative, template, context, *, acting_user) -> None:
-    _notify(
-        _contacts(_partner_organisation_ids(initiative), exclude=acting_user),
-        template,
-        {"initiative": initiative, "actor": acting_user, **context},
+def _notify_partners(initiative, *, acting_user, kind=None, details=None, **email) -> None:
+    """Tell every representative of the partner organisations (an update by default: in the
+    app and in their digests)."""
+    _tell(
+        _partner_organisation_ids(initiative),
+        kind=kind or Notification.Kind.INITIATIVE_UPDATE,
+        initiative=initiative,
+        acting_user=acting_user,
+        details=details,
+        contacts_only=False,
+        **email,
     )
 
 
 def _notify_change(initiative, event, *, acting_user, commitment=None) -> None:
-    """The less eventful changes (edits, commitments, documents): one mail to the partners."""
-    _notify_partners(
-        initiative,
-        "initiative_changed",
-        {"event": event, "commitment": commitment},
-        acting_user=acting_user,
-    )
+    """The less eventful changes (edits, commitments, documents, partners leaving)."""
+    _notify_partners(initiative, acting_user=acting_user, details={"event": event.kind})
 
 
 def _render_description(description: str) -> str:
@@ -279,6 +303,7 @@ def initiative_propose(*, acting_user, data: dict, themes=()) -> Initiative:
     initiative.thread = _thread_create(initiative, acting_user, themes)
     if initiative.thread is not None:
         initiative.save(update_fields=["thread"])
+    notifications_for_matching_initiative(initiative=initiative, acting_user=acting_user)
     return initiative
 
 
@@ -359,10 +384,14 @@ def _close_pending_requests(initiative, *, acting_user, now) -> None:
     )
     for partner_request in pending:
         partner_request.status = PartnerRequest.Status.CLOSED
-        _notify(
-            _contacts([partner_request.organisation_id], exclude=acting_user),
-            "partner_request_closed",
-            {"initiative": initiative, "partner_request": partner_request},
+        _tell(
+            [partner_request.organisation_id],
+            kind=Notification.Kind.PARTNER_REQUEST_DECISION,
+            initiative=initiative,
+            acting_user=acting_user,
+            template="partner_request_closed",
+            partner_request=partner_request,
+            details={"accepted": False},
         )
 
 
@@ -395,13 +424,23 @@ def initiative_status_change(
     initiative.status = to_status
     initiative.updated_at = now
     initiative.save(update_fields=["status", "updated_at"])
+    if to_status == InitiativeStatus.CANCELLED and permissions.SECRETARIAT in actor_kinds:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.INITIATIVE_CANCEL,
+            obj=initiative,
+            object_label=initiative.title,
+            changes={"status": [from_status, to_status], "note": note},
+        )
     if to_status in CLOSED_STATUSES:
         _close_pending_requests(initiative, acting_user=acting_user, now=now)
     _notify_partners(
         initiative,
-        "status_changed",
-        {"from_status": InitiativeStatus(from_status), "note": note},
         acting_user=acting_user,
+        kind=Notification.Kind.INITIATIVE_STATUS,
+        details={"status": to_status},
+        template="status_changed",
+        context={"from_status": InitiativeStatus(from_status), "note": note},
     )
     return initiative
 
@@ -507,10 +546,13 @@ def partner_request_create(
         note=statement,
         details={"request": partner_request.pk, "role": partner_request.role},
     )
-    _notify(
-        _contacts([initiative.lead_organisation_id], exclude=acting_user),
-        "partner_request_received",
-        {"initiative": initiative, "partner_request": partner_request},
+    _tell(
+        [initiative.lead_organisation_id],
+        kind=Notification.Kind.PARTNER_REQUEST,
+        initiative=initiative,
+        acting_user=acting_user,
+        template="partner_request_received",
+        partner_request=partner_request,
     )
     return partner_request
 
@@ -555,10 +597,14 @@ def partner_request_decide(
         note=partner_request.decision_note,
         details={"request": partner_request.pk},
     )
-    _notify(
-        _contacts([organisation.pk], exclude=acting_user),
-        "partner_request_answered",
-        {"initiative": initiative, "partner_request": partner_request},
+    _tell(
+        [organisation.pk],
+        kind=Notification.Kind.PARTNER_REQUEST_DECISION,
+        initiative=initiative,
+        acting_user=acting_user,
+        template="partner_request_answered",
+        partner_request=partner_request,
+        details={"accepted": partner_request.status == PartnerRequest.Status.ACCEPTED},
     )
     return partner_request
 
@@ -598,10 +644,14 @@ def _partner_request_close(
         organisation=partner_request.organisation,
         details={"request": partner_request.pk},
     )
-    _notify(
-        _contacts([tell_organisation_id], exclude=acting_user),
-        "partner_request_closed",
-        {"initiative": initiative, "partner_request": partner_request},
+    _tell(
+        [tell_organisation_id],
+        kind=Notification.Kind.PARTNER_REQUEST_DECISION,
+        initiative=initiative,
+        acting_user=acting_user,
+        template="partner_request_closed",
+        partner_request=partner_request,
+        details={"accepted": False},
     )
     return partner_request
 
@@ -643,10 +693,14 @@ def partner_invite(
         note=invitation.statement,
         details={"request": invitation.pk, "role": invitation.role},
     )
-    _notify(
-        _contacts([organisation.pk], exclude=acting_user),
-        "partner_invitation_received",
-        {"initiative": initiative, "partner_request": invitation},
+    _tell(
+        [organisation.pk],
+        kind=Notification.Kind.PARTNER_REQUEST,
+        initiative=initiative,
+        acting_user=acting_user,
+        template="partner_invitation_received",
+        partner_request=invitation,
+        details={"invitation": True},
     )
     return invitation
 
@@ -685,10 +739,14 @@ def partner_invitation_decide(
         note=invitation.decision_note,
         details={"request": invitation.pk},
     )
-    _notify(
-        _contacts([initiative.lead_organisation_id], exclude=acting_user),
-        "partner_invitation_answered",
-        {"initiative": initiative, "partner_request": invitation},
+    _tell(
+        [initiative.lead_organisation_id],
+        kind=Notification.Kind.PARTNER_REQUEST_DECISION,
+        initiative=initiative,
+        acting_user=acting_user,
+        template="partner_invitation_answered",
+        partner_request=invitation,
+        details={"accepted": invitation.status == PartnerRequest.Status.ACCEPTED},
     )
     return invitation
 
@@ -749,12 +807,7 @@ def partner_leave(*, initiative, acting_user, note: str = "") -> InitiativePartn
         note=note.strip(),
         details={"commitments_withdrawn": withdrawn},
     )
-    _notify_partners(
-        initiative,
-        "partner_left",
-        {"organisation": partner.organisation, "note": note.strip()},
-        acting_user=acting_user,
-    )
+    _notify_partners(initiative, acting_user=acting_user, details={"event": "partner_left"})
     return partner
 
 
@@ -802,12 +855,7 @@ def lead_handover(*, initiative, acting_user, organisation, note: str = "") -> I
         note=note.strip(),
         details={"from_organisation": former.pk, "from_name": former.name},
     )
-    _notify_partners(
-        initiative,
-        "lead_handed_over",
-        {"former_lead": former, "note": note.strip()},
-        acting_user=acting_user,
-    )
+    _notify_partners(initiative, acting_user=acting_user, details={"event": "lead_handover"})
     return initiative
 
 
@@ -962,7 +1010,7 @@ def news_update_post(*, initiative, acting_user, title: str, body: str) -> NewsU
         organisation=partner.organisation,
         details={"news": news.pk, "title": news.title},
     )
-    _notify_partners(initiative, "news_posted", {"news": news}, acting_user=acting_user)
+    _notify_partners(initiative, acting_user=acting_user, details={"title": news.title})
     return news
 
 
@@ -1029,3 +1077,53 @@ def document_remove(*, document, acting_user) -> None:
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
     _notify_change(initiative, event, acting_user=acting_user)
+
+
+# --- The funding-source vocabulary (edited by the secretariat in its workspace) ---------------
+
+
+@transaction.atomic
+def funding_source_save(*, acting_user, data: dict, funding_source=None) -> FundingSource:
+    """The secretariat adds a funding source or renames one (in English, French and German).
+    The slug, which the directory's filter links use, is made once and never changes."""
+    _require(acting_user.has_perm("initiatives.change_fundingsource"))
+    if funding_source is None:
+        _require(acting_user.has_perm("initiatives.add_fundingsource"))
+        funding_source = FundingSource(slug=_unique_funding_source_slug(data.get("name", "")))
+    for name in ("name", "name_fr", "name_de"):
+        setattr(funding_source, name, (data.get(name) or "").strip())
+    funding_source.full_clean(validate_constraints=False)
+    others = FundingSource.objects.filter(name__iexact=funding_source.name)
+    if others.exclude(pk=funding_source.pk).exists():
+        raise ValidationError({"name": _("A funding source with this name exists already.")})
+    funding_source.save()
+    return funding_source
+
+
+@transaction.atomic
+def funding_source_delete(*, acting_user, funding_source) -> None:
+    """Only a source no initiative names goes: the initiatives keep their history, and their
+    funding source is protected (on_delete=PROTECT)."""
+    _require(acting_user.has_perm("initiatives.delete_fundingsource"))
+    funding_source = FundingSource.objects.select_for_update().get(pk=funding_source.pk)
+    used_by = funding_source.initiatives.count()
+    if used_by:
+        raise InitiativeError(
+            ngettext(
+                "“%(name)s” cannot be deleted: %(count)d initiative names it. Rename it "
+                "instead, or change that initiative's funding source first.",
+                "“%(name)s” cannot be deleted: %(count)d initiatives name it. Rename it "
+                "instead, or change those initiatives' funding source first.",
+                used_by,
+            )
+            % {"name": funding_source.name, "count": used_by}
+        )
+    funding_source.delete()
+
+
+def _unique_funding_source_slug(name: str) -> str:
+    base = slugify(name)[:70] or "funding-source"
+    slug, number = base, 2
+    while FundingSource.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug

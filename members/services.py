@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from members.models import (
     APPLICANT,
     APPLICATION_TRANSITIONS,
@@ -29,6 +31,8 @@ from members.permissions import (
     is_secretariat,
     representative_of,
 )
+from notifications.models import Notification
+from notifications.services import notifications_create, notifications_for_matching_organisation
 from outbox.services import email_send_templated
 
 
@@ -91,6 +95,8 @@ RESERVED_SLUGS = {
     "join-requests",
     "invitations",
     "themes",
+    "import",
+    "export",
 }
 
 
@@ -169,6 +175,15 @@ def application_transition_check(*, application, to_status) -> str:
     return who
 
 
+# The secretariat's decisions, as the audit trail names them.
+AUDITED_DECISIONS = {
+    ApplicationStatus.UNDER_REVIEW: AuditAction.APPLICATION_START_REVIEW,
+    ApplicationStatus.INFORMATION_REQUESTED: AuditAction.APPLICATION_REQUEST_INFORMATION,
+    ApplicationStatus.APPROVED: AuditAction.APPLICATION_APPROVE,
+    ApplicationStatus.REJECTED: AuditAction.APPLICATION_REJECT,
+}
+
+
 def _transition(*, application, to_status, acting_user, note="") -> MembershipApplication:
     """Move an application along APPLICATION_TRANSITIONS, refusing anything else."""
     application = MembershipApplication.objects.select_for_update().get(pk=application.pk)
@@ -184,6 +199,23 @@ def _transition(*, application, to_status, acting_user, note="") -> MembershipAp
         actor=acting_user,
         note=note,
     )
+    if who == SECRETARIAT and to_status in AUDITED_DECISIONS:
+        audit_record(
+            actor=acting_user,
+            action=AUDITED_DECISIONS[to_status],
+            obj=application,
+            object_label=application.organisation_name,
+            changes={"status": [application.status, to_status], "note": note},
+        )
+    if who == SECRETARIAT and to_status in AUDITED_DECISIONS:
+        # In the app too (the applicant is mailed apart: decisions are transactional mail).
+        notifications_create(
+            recipient_ids=[application.applicant_id],
+            kind=Notification.Kind.APPLICATION_DECISION,
+            actor=acting_user,
+            application=application,
+            details={"status": to_status},
+        )
     application.status = to_status
     if to_status in (
         ApplicationStatus.APPROVED,
@@ -316,6 +348,7 @@ def application_approve(
         organisation.full_clean()
         organisation.save()
         organisation.themes.set(application.themes.all())
+        notifications_for_matching_organisation(organisation=organisation)
     else:
         organisation = existing_organisation
         if organisation.membership_status != Organisation.MembershipStatus.ACTIVE:
@@ -358,7 +391,20 @@ def join_request_create(*, user, organisation, position: str, message: str = "")
     )
     join_request.full_clean()
     join_request.save()
-    _notify_contacts(organisation, "members/join_request_received", {"join_request": join_request})
+    # The contacts are told in the app, and by email if they chose to be.
+    notifications_create(
+        recipient_ids=organisation.representatives.filter(
+            role=Representative.Role.CONTACT
+        ).values_list("user_id", flat=True),
+        kind=Notification.Kind.JOIN_REQUEST,
+        actor=user,
+        organisation=organisation,
+        join_request=join_request,
+        via_organisation=organisation,
+        contacts_only=True,
+        email_template="members/join_request_received",
+        email_context={"join_request": join_request},
+    )
     return join_request
 
 
@@ -382,6 +428,14 @@ def join_request_decide(*, join_request, acting_user, accept: bool, note: str = 
             position=join_request.position,
         )
     _notify(join_request.user, "members/join_request_decided", {"join_request": join_request})
+    notifications_create(
+        recipient_ids=[join_request.user_id],
+        kind=Notification.Kind.JOIN_REQUEST_DECISION,
+        actor=acting_user,
+        organisation=join_request.organisation,
+        join_request=join_request,
+        details={"accepted": accept},
+    )
     return join_request
 
 
@@ -442,6 +496,18 @@ def _other_contacts(representative):
 
 def _can_manage(user, organisation):
     return is_contact_of(user, organisation) or is_secretariat(user)
+
+
+def _audit_representative(representative, *, acting_user, action, changes):
+    """The audit row of a change to a representative, labelled without the person's name (the
+    log keeps no personal data; the user's id is in `changes`)."""
+    audit_record(
+        actor=acting_user,
+        action=action,
+        obj=representative,
+        object_label=f"{representative.organisation.name}: representative #{representative.pk}",
+        changes={"user_id": representative.user_id, **changes},
+    )
 
 
 @transaction.atomic
@@ -507,6 +573,12 @@ def representative_role_change(*, representative, role: str, acting_user) -> Rep
             raise MembershipError(
                 _("An organisation must keep at least one contact. Name another contact first.")
             )
+    _audit_representative(
+        representative,
+        acting_user=acting_user,
+        action=AuditAction.REPRESENTATIVE_ROLE_CHANGE,
+        changes={"role": [representative.role, role]},
+    )
     representative.role = role
     representative.save(update_fields=["role"])
     return representative
@@ -522,6 +594,13 @@ def representative_remove(*, representative, acting_user) -> None:
     if representative.is_contact and not _other_contacts(representative).exists():
         raise MembershipError(
             _("An organisation must keep at least one contact. Hand over the role first.")
+        )
+    if _can_manage(acting_user, representative.organisation):
+        _audit_representative(
+            representative,
+            acting_user=acting_user,
+            action=AuditAction.REPRESENTATIVE_REMOVE,
+            changes={"role": [representative.role, None]},
         )
     representative.delete()
 
@@ -539,6 +618,19 @@ def representative_handover(*, leaving, successor, acting_user) -> Representativ
     _require(_can_manage(acting_user, leaving.organisation) or leaving.user_id == acting_user.pk)
     if successor.organisation_id != leaving.organisation_id or successor.pk == leaving.pk:
         raise MembershipError(_("Hand over to another representative of the same organisation."))
+    if _can_manage(acting_user, leaving.organisation):
+        _audit_representative(
+            leaving,
+            acting_user=acting_user,
+            action=AuditAction.REPRESENTATIVE_HANDOVER,
+            changes={
+                "successor_user_id": successor.user_id,
+                "successor_role": [
+                    successor.role,
+                    Representative.Role.CONTACT if leaving.is_contact else successor.role,
+                ],
+            },
+        )
     if leaving.is_contact and not successor.is_contact:
         successor.role = Representative.Role.CONTACT
         successor.save(update_fields=["role"])
@@ -559,8 +651,25 @@ def _membership_status_set(*, organisation, to_status, acting_user, note):
         actor=acting_user,
         note=note,
     )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.MEMBERSHIP_REINSTATE
+        if to_status == Organisation.MembershipStatus.ACTIVE
+        else AuditAction.MEMBERSHIP_SUSPEND,
+        obj=organisation,
+        changes={"membership_status": [organisation.membership_status, to_status], "note": note},
+    )
     organisation.membership_status = to_status
     organisation.save(update_fields=["membership_status", "updated_at"])
+    # Every representative sees it in the app (the contacts are also mailed, transactionally).
+    notifications_create(
+        recipient_ids=organisation.representatives.values_list("user_id", flat=True),
+        kind=Notification.Kind.MEMBERSHIP_STATUS,
+        actor=acting_user,
+        organisation=organisation,
+        via_organisation=organisation,
+        details={"status": to_status},
+    )
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "dialogues",
     "initiatives",
     "notifications",
+    "secretariat",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -56,11 +59,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "notifications.consent.ChoiceDueMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -138,7 +143,33 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_BEAT_SCHEDULE = {
     # Every minute: send outbox mail whose first attempt failed or never reached a worker.
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0},
+    # Daily at 07:00 Europe/Brussels (CELERY_TIMEZONE): the daily digests, read with coffee.
+    "digests-daily": {
+        "task": "notifications.tasks.digests_fan_out",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    # Mondays at 07:00 Europe/Brussels: the weekly digests, to plan the week.
+    "digests-weekly": {
+        "task": "notifications.tasks.digests_fan_out",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+    # Every hour at :20: any digest of the current slots still unsent (beat or broker down
+    # at 07:00). Idempotent, so it costs two queries when all is well.
+    "digests-catch-up": {
+        "task": "notifications.tasks.digests_catch_up",
+        "schedule": crontab(minute=20),
+    },
+    # Every five minutes: announcements left half-sent (a lost message, Redis down when the
+    # secretariat pressed "send") carry on; one query when there are none.
+    "announcements-resume": {
+        "task": "notifications.tasks.announcements_resume",
+        "schedule": 300.0,
+    },
 }
+# How many people one digest task handles (one transaction, a fixed number of queries).
+NOTIFICATIONS_DIGEST_BATCH_SIZE = env.int("NOTIFICATIONS_DIGEST_BATCH_SIZE", default=500)
 
 # --- Email ---------------------------------------------------------------------------
 # Every message is first a row in the outbox (same transaction as its cause): the "default"
@@ -212,10 +243,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Sessions and cookies ---------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cached_db sessions; privileged people's end sooner (PRIVILEGED_SESSION_COOKIE_AGE below).
+SESSION_ENGINE = "accounts.sessions"
 # A working day of inactivity ends a session: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# The secretariat's and superusers' sessions end sooner (marked at sign-in: accounts/signals.py).
+PRIVILEGED_SESSION_COOKIE_AGE = env.int("PRIVILEGED_SESSION_COOKIE_AGE", default=2 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -241,6 +275,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Audit trail ------------------------------------------------------------------------
+# How many reverse proxies of ours stand in front of the application. 0: the audit log records
+# REMOTE_ADDR and ignores X-Forwarded-For, which any client can forge (audit/context.py).
+AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
