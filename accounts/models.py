@@ -57,6 +57,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             # One account per address, whatever its letter case.
             models.UniqueConstraint(Lower("email"), name="%(app_label)s_%(class)s_unique_email_ci"),
         ]
+        indexes = [
+            # The mention directory lists people by name (dialogues.selectors
+            # mention_directory_for_user): 46 ms → 17 ms with 20,000 accounts (bench/NOTES.md).
+            models.Index(fields=["full_name", "id"], name="accounts_user_name_idx"),
+        ]
 
     def __str__(self):
         return self.full_name or self.email
