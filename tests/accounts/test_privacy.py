@@ -109,13 +109,11 @@ def test_the_export_holds_what_the_portal_knows_about_the_person():
     assert all("we fund five years" not in p["body"] for p in data["posts"])
 
 
-def test_the_export_includes_notification_preferences_when_the_app_has_them():
-    try:
-        preference_model = apps.get_model("notifications", "NotificationPreference")
-    except LookupError:
-        pytest.skip("notifications.NotificationPreference does not exist (yet)")
+def test_the_export_includes_notification_preferences():
+    from notifications.models import NotificationPreference
+
     person = UserFactory()
-    preference_model.objects.get_or_create(user=person)
+    NotificationPreference.objects.get_or_create(user=person)
     assert len(user_data_export(user=person)["notification_preferences"]) == 1
 
 

@@ -674,21 +674,23 @@ def test_the_digest_is_written_in_the_members_language(language, thread):
             assert other_words["header"] not in message.body_html
     assert "Lou Language" in message.body_text
     assert "Hydrogen valleys" in message.body_text and "Energy audits" in message.body_text
-    # TODO(lead): once the French and German catalogues have the digest's strings, also assert
-    # (fr / de) the translations of:
-    #   "Your daily digest: %(counter)s new item" (subject, plural forms),
-    #   "Your weekly digest: %(counter)s new item",
-    #   "Hello %(name)s,",
-    #   "Here is what happened in the European Cluster Alliance since your last digest,
-    #    newest first.",
-    #   "Here is your week in the European Cluster Alliance, newest first.",
-    #   "Dialogue · %(topic)s", "%(count)d new post" / "%(count)d new posts",
-    #   "%(count)d update" / "%(count)d updates",
-    #   "News in the initiative “%(initiative)s”: %(title)s",
-    #   "%(person)s posted in “%(thread)s”", "All your notifications",
-    #   "You receive this email because you chose to in your notification settings.",
-    #   "Stop these emails with one click:", "All your notification settings:",
-    #   "Unsubscribe", "Notification settings".
+    # The digest's own words, in the member's language.
+    subject, greeting, unsubscribe = {
+        "en": ("Your daily digest: 2 new items", "Hello Lou Language,", "Unsubscribe"),
+        "fr": (
+            "Votre récapitulatif quotidien : 2 nouveaux éléments",
+            "Bonjour Lou Language,",
+            "Se désabonner",
+        ),
+        "de": (
+            "Ihre tägliche Zusammenfassung: 2 neue Einträge",
+            "Guten Tag Lou Language,",
+            "Abbestellen",
+        ),
+    }[language]
+    assert message.subject.endswith(subject)
+    assert greeting in message.body_text and greeting in message.body_html
+    assert unsubscribe in message.body_html
 
 
 def test_the_language_is_taken_per_member_within_one_batch(thread):
