@@ -60,11 +60,11 @@ from initiatives.similarity import (
     ArrayIntersectionSize,
     Cardinality,
     matched_words,
-    programme_search_vector,
     significant_words,
     words_query,
 )
 from members import geography
+from members import selectors as members_selectors
 from members.models import ClusterProgramme, Organisation, PolicyTheme, Representative
 from members.permissions import is_secretariat, representative_of
 
@@ -112,7 +112,7 @@ def initiative_list(
     theme: PolicyTheme | None = None,
     country: str | None = None,
     funding_source: FundingSource | None = None,
-    lead_organisation: Organisation | None = None,
+    lead_name: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
     query: str = "",
@@ -120,9 +120,10 @@ def initiative_list(
 ):
     """The public directory: every initiative (none is secret), newest first, or best match
     first with a text search. Each row has its lead, funding source, themes and
-    `partner_count`. Dates keep initiatives that run at some time between date_from and
-    date_to (an initiative without dates is not known to run then). `base` narrows the
-    initiatives looked at (a page's own restriction); by default, all of them."""
+    `partner_count`. `lead_name` keeps those whose lead organisation's name has its words
+    (members.selectors.organisations_named). Dates keep initiatives that run at some time
+    between date_from and date_to (an initiative without dates is not known to run then).
+    `base` narrows the initiatives looked at (a page's own restriction); by default, all."""
     initiatives = (
         (base if base is not None else Initiative.objects.all())
         .select_related("lead_organisation", "funding_source")
@@ -144,8 +145,10 @@ def initiative_list(
         initiatives = initiatives.filter(countries__contains=[country])
     if funding_source is not None:
         initiatives = initiatives.filter(funding_source=funding_source)
-    if lead_organisation is not None:
-        initiatives = initiatives.filter(lead_organisation=lead_organisation)
+    if lead_name:
+        initiatives = initiatives.filter(
+            lead_organisation__in=members_selectors.organisations_named(lead_name).values("pk")
+        )
     if date_from is not None:
         initiatives = initiatives.filter(start_date__isnull=False).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=date_from)
@@ -698,8 +701,8 @@ def _similar_initiatives(terms: _DraftTerms, *, exclude, limit) -> list:
 
 
 def _similar_programmes(terms: _DraftTerms, *, limit) -> list:
-    """Cluster programmes of active members, ranked in SQL (their vector is computed there),
-    then scored with reasons. Their themes are their organisation's."""
+    """Cluster programmes of active members, ranked in SQL on their stored vector, then scored
+    with reasons. Their themes are their organisation's."""
     weights = SIMILARITY_WEIGHTS
     organisation_has_theme = Organisation.themes.through.objects.filter(
         organisation_id=OuterRef("organisation_id"), policytheme_id__in=terms.theme_ids
@@ -709,8 +712,7 @@ def _similar_programmes(terms: _DraftTerms, *, limit) -> list:
     )
     topical = Exists(organisation_has_theme) if terms.themes else None
     if terms.query is not None:
-        programmes = programmes.annotate(vector=programme_search_vector())
-        worded = Q(vector=terms.query)
+        worded = Q(search_vector=terms.query)
         topical = worded if topical is None else (topical | worded)
     if topical is None:
         return []
@@ -718,7 +720,9 @@ def _similar_programmes(terms: _DraftTerms, *, limit) -> list:
         shared_theme_ids=ArraySubquery(organisation_has_theme.values("policytheme_id"))
         if terms.themes
         else Value([], output_field=ArrayField(IntegerField())),
-        rank=SearchRank(F("vector"), terms.query, cover_density=True, normalization=Value(32))
+        rank=SearchRank(
+            F("search_vector"), terms.query, cover_density=True, normalization=Value(32)
+        )
         if terms.query is not None
         else Value(0.0, output_field=FloatField()),
     )
@@ -748,6 +752,7 @@ def _similar_programmes(terms: _DraftTerms, *, limit) -> list:
             + weights["text"] * F("rank"),
         )
         .select_related("organisation")
+        .defer("search_vector")
         .order_by("-pre_score", "-rank", "-pk")[: limit * _CANDIDATES_PER_RESULT]
     )
     themes_by_id = {theme.pk: theme for theme in terms.themes}
@@ -884,10 +889,8 @@ def initiative_partner_suggestions(
     topical = Exists(has_theme) if theme_ids else None
     related = None
     if query is not None:
-        related = (
-            ClusterProgramme.objects.filter(organisation_id=OuterRef("pk"))
-            .annotate(vector=programme_search_vector())
-            .filter(vector=query)
+        related = ClusterProgramme.objects.filter(
+            organisation_id=OuterRef("pk"), search_vector=query
         )
         topical = Exists(related) if topical is None else (topical | Exists(related))
     if topical is None:
@@ -898,7 +901,9 @@ def initiative_partner_suggestions(
         else Value([], output_field=ArrayField(IntegerField())),
         related_programmes=ArraySubquery(
             related.annotate(
-                rank=SearchRank(F("vector"), query, cover_density=True, normalization=Value(32))
+                rank=SearchRank(
+                    F("search_vector"), query, cover_density=True, normalization=Value(32)
+                )
             )
             .order_by("-rank", "name")
             .values("name")[:3]

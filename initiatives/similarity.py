@@ -16,9 +16,10 @@ rank / (rank + 1)). The words that matched are found again in Python, with the s
 tell the proposer which ones.
 
 Initiatives carry a stored vector (title A, summary B, objectives C) with a GIN index, written by
-the services. Cluster programmes belong to the members app and have none: their vector (name A;
-description and target sectors B) is computed in the query, folding accents with translate(),
-which is core PostgreSQL. There are a few hundred programmes, not millions.
+the services. Cluster programmes (members app) carry a generated column instead (name A;
+description and target sectors B, programme_search_vector below), folding accents with
+translate(), which is core PostgreSQL and immutable, so PostgreSQL keeps it current on every
+write; it is indexed too, as thousands of programmes are matched per request.
 """
 
 import re
@@ -179,14 +180,30 @@ class FoldAccents(Func):
         )
 
 
-def programme_search_vector(prefix: str = ""):
-    """A cluster programme's vector, computed in the query (name A; description and target
-    sectors B). `prefix` reaches the programme through a relation."""
-    return SearchVector(
-        FoldAccents(f"{prefix}name"), weight="A", config=SEARCH_CONFIG
-    ) + SearchVector(
-        FoldAccents(f"{prefix}description"),
-        FoldAccents(f"{prefix}target_sectors"),
+def organisation_name_vector():
+    """An organisation's name as a vector, accents folded: the expression of the index
+    members_org_name_search_idx, which a filter on it must repeat to use the index."""
+    return SearchVector(FoldAccents("name"), config=SEARCH_CONFIG)
+
+
+def name_prefix_query(text: str) -> SearchQuery | None:
+    """Every word of `text` as the prefix of a word of a name, accents folded ("cluster agen"
+    finds "Danish Cluster Agency"); None without words. Words hold letters and digits only,
+    so they are safe as to_tsquery terms."""
+    words = _WORD_RE.findall(fold(text))[:MAX_QUERY_WORDS]
+    if not words:
+        return None
+    return SearchQuery(
+        " & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG
+    )
+
+
+def programme_search_vector():
+    """A cluster programme's vector (name A; description and target sectors B): the expression
+    of the generated column members.ClusterProgramme.search_vector."""
+    return SearchVector(FoldAccents("name"), weight="A", config=SEARCH_CONFIG) + SearchVector(
+        FoldAccents("description"),
+        FoldAccents("target_sectors"),
         weight="B",
         config=SEARCH_CONFIG,
     )

@@ -1,6 +1,8 @@
 import re
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.similarity import organisation_name_vector, programme_search_vector
 from members import geography
 
 NUTS_CODE_PATTERN = r"^[A-Z]{2}[0-9A-Z]{0,3}$"
@@ -140,6 +143,8 @@ class Organisation(models.Model):
             ),
             models.Index(fields=["region_code"], name="members_org_region_idx"),
             models.Index(fields=["founding_network"], name="members_org_founding_idx"),
+            # Organisations found by words of their name (the initiatives' lead filter).
+            GinIndex(organisation_name_vector(), name="members_org_name_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -241,11 +246,20 @@ class ClusterProgramme(models.Model):
     instruments = models.JSONField(_("instruments"), default=list, blank=True)
     target_sectors = models.CharField(_("target sectors"), max_length=300, blank=True)
     link = models.URLField(_("link"), max_length=300, blank=True)
+    # Stored and indexed: "similar initiatives" and partner suggestions match thousands of
+    # programmes per request, which cannot each compute their vector (bench/NOTES.md).
+    # PostgreSQL keeps it current on every write, bulk ones included.
+    search_vector = models.GeneratedField(
+        expression=programme_search_vector(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-start_year", "name"]
         verbose_name = _("cluster programme")
         verbose_name_plural = _("cluster programmes")
+        indexes = [GinIndex(fields=["search_vector"], name="members_programme_search_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True) | Q(end_year__gte=models.F("start_year")),

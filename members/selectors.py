@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from initiatives.similarity import name_prefix_query, organisation_name_vector
 from members.models import (
     OPEN_APPLICATION_STATUSES,
     JoinRequest,
@@ -31,6 +32,18 @@ def organisation_list_public():
         Organisation.objects.filter(membership_status=Organisation.MembershipStatus.ACTIVE)
         .annotate(programme_count=Count("programmes", distinct=True))
         .prefetch_related("themes")
+    )
+
+
+def organisations_named(text: str):
+    """Organisations, members or not, whose name holds every word of `text` as the start of a
+    word, accents aside ("agence reg" finds "Agence régionale…"); none without words. Uses the
+    index on the names' vector."""
+    query = name_prefix_query(text)
+    if query is None:
+        return Organisation.objects.none()
+    return Organisation.objects.annotate(name_vector=organisation_name_vector()).filter(
+        name_vector=query
     )
 
 

@@ -125,6 +125,23 @@ def test_invalid_values_give_a_message_not_an_error(client, portfolio, query):
     assert "Some of your choices could not be used" in response.content.decode()
 
 
+def test_the_lead_is_found_by_words_of_its_name_accents_aside(client, portfolio):
+    agency = OrganisationFactory(name="Agence régionale de développement", country="FR")
+    InitiativeFactory(proposer=contact_user(agency), title="Regional agencies exchange")
+    response = client.get(DIRECTORY_URL, {"lead": "danish clus"})
+    assert set(titles_in_directory(response)) == {"Hydrogen valleys partnership"}
+    response = client.get(DIRECTORY_URL, {"lead": "AGENCE regionale"})
+    assert set(titles_in_directory(response)) == {"Regional agencies exchange"}
+
+
+def test_a_lead_name_nobody_has_is_said_next_to_the_field(client, portfolio):
+    response = client.get(DIRECTORY_URL, {"lead": "Atlantis agency", "country": "FR"})
+    page = response.content.decode()
+    assert "No organisation’s name has the words “Atlantis agency”." in page
+    # The other filters still apply.
+    assert set(titles_in_directory(response)) == {"Circular textiles pilot"}
+
+
 def test_an_invalid_filter_leaves_the_others_applied(client, portfolio):
     response = client.get(DIRECTORY_URL, {"country": "FR", "status": "sleeping"})
     assert set(titles_in_directory(response)) == {"Circular textiles pilot"}
