@@ -17,8 +17,8 @@ def is_privileged(user) -> bool:
 def privileged_session_mark(sender, request, user, **kwargs):
     """A stolen or forgotten session of a privileged account is worth more, so it lasts
     PRIVILEGED_SESSION_COOKIE_AGE of inactivity instead of SESSION_COOKIE_AGE (the session
-    engine reads the mark: accounts/sessions.py; every request moves the end forward, as
-    SESSION_SAVE_EVERY_REQUEST is on)."""
+    engine reads the mark: accounts/sessions.py; activity moves the end forward,
+    SessionActivityMiddleware there)."""
     session = getattr(request, "session", None)
     if session is None or not is_privileged(user):
         return

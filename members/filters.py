@@ -114,6 +114,27 @@ class OrganisationFilterSet(django_filters.FilterSet):
         fields = []
         form = OrganisationFilterForm
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._regions_narrow(super().form)
+        return self._form
+
+    def _regions_narrow(self, form):
+        """The region list shows the chosen country's regions only: all of them, over a
+        thousand, made the page slow to render and the list unusable (bench/NOTES.md). Every
+        region is still accepted, so a link with a region alone keeps working."""
+        field = form.fields["region"]
+        data = self.data or {}
+        country, chosen = data.get("country", ""), data.get("region", "")
+        if country in geography.ELIGIBLE_COUNTRIES:
+            shown = list(geography.regions_of(country))
+        else:
+            field.help_text = _("Choose a country and show the members to list its regions.")
+            known = chosen and geography.region_name(chosen) != chosen
+            shown = [(chosen, geography.region_name(chosen))] if known else []
+        field.widget.choices = [field.choices[0], *shown]
+
     def filter_search(self, queryset, name, value):
         for word in value.split()[:SEARCH_MAX_WORDS]:
             # Exists() rather than a join: an organisation with many matching programmes is

@@ -23,6 +23,7 @@ from dialogues.rendering import render_markdown
 from members.geography import ELIGIBLE_COUNTRIES
 from members.models import Organisation
 from members.permissions import is_secretariat
+from notifications.counts import unread_counts_forget
 from notifications.models import Announcement, Notification, NotificationPreference
 from notifications.presenters import notification_target_url
 from notifications.unsubscribe import unsubscribe_url
@@ -189,6 +190,7 @@ def announcement_batch_send(*, announcement_id: int, user_ids: list[int]) -> int
             for user in recipients
         ]
     )
+    unread_counts_forget(user.pk for user in recipients)
     emailed_ids = set(
         NotificationPreference.objects.filter(
             user_id__in=[user.pk for user in recipients],

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from dialogues.models import Topic
 from dialogues.permissions import MEMBER_READER_STATUSES, secretariat_users_q
 from members.models import Representative
+from notifications.counts import unread_count_cached
 from notifications.models import Announcement, Notification, NotificationPreference
 
 NOTIFICATION_RELATED = (
@@ -82,11 +83,15 @@ def notification_get_for_user(*, user, pk) -> Notification:
 
 
 def unread_count_for_user(*, user) -> int:
-    """How many unread notifications the user may still see (one COUNT query)."""
-    return (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .filter(notification_visible_q())
-        .count()
+    """How many unread notifications the user may still see: one COUNT query, cached for the
+    header (notifications/counts.py says when it is forgotten)."""
+    return unread_count_cached(
+        user.pk,
+        lambda: (
+            Notification.objects.filter(recipient=user, read_at__isnull=True)
+            .filter(notification_visible_q())
+            .count()
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from dialogues import permissions
+from notifications.counts import unread_counts_forget
 from notifications.models import DigestFrequency, Notification, NotificationPreference
 from notifications.presenters import notification_sentence, notification_target_url
 from notifications.unsubscribe import unsubscribe_url
@@ -122,6 +123,7 @@ def notifications_create(
             for user_id in sorted(recipients)
         ]
     )
+    unread_counts_forget(recipients)
     if kind in IMMEDIATE_EMAIL_SCOPES:
         _emails_send(notifications, IMMEDIATE_EMAIL_SCOPES[kind], email_template, email_context)
     return notifications
@@ -192,6 +194,7 @@ def notifications_for_post_create(*, post, mentioned_user_ids: Iterable[int] = (
             for user_id in sorted(readers)
         ]  # a new post: nobody has a notification of it yet
     )
+    unread_counts_forget(readers)
     _emails_send([n for n in notifications if n.kind == Kind.MENTION], "mentions")
 
 
@@ -220,6 +223,7 @@ def notifications_for_mentions_create(*, post, mentioned_user_ids: Iterable[int]
     if not newly:
         return
     now = timezone.now()
+    unread_counts_forget(newly)
     Notification.objects.filter(post=post, recipient_id__in=newly).update(
         kind=Kind.MENTION, read_at=None, created_at=now, actor_id=post.author_id
     )
@@ -302,11 +306,13 @@ def notification_mark_read(*, notification, user) -> None:
     ).update(read_at=now)
     if updated and notification.recipient_id == user.pk:
         notification.read_at = now
+        unread_counts_forget([user.pk])
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read, in one statement."""
+    unread_counts_forget([user.pk])
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

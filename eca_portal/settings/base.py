@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.sessions.SessionActivityMiddleware",
     "notifications.consent.ChoiceDueMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -245,9 +245,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Sessions and cookies ---------------------------------------------------------------
 # cached_db sessions; privileged people's end sooner (PRIVILEGED_SESSION_COOKIE_AGE below).
 SESSION_ENGINE = "accounts.sessions"
-# A working day of inactivity ends a session: every request pushes the expiry forward.
+# A working day of inactivity ends a session: activity pushes the expiry forward, at most once
+# a SESSION_TOUCH_INTERVAL (accounts.sessions.SessionActivityMiddleware), not on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_INTERVAL = 60
 # The secretariat's and superusers' sessions end sooner (marked at sign-in: accounts/signals.py).
 PRIVILEGED_SESSION_COOKIE_AGE = env.int("PRIVILEGED_SESSION_COOKIE_AGE", default=2 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

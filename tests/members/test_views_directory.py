@@ -500,3 +500,15 @@ def test_csv_queries_do_not_grow_with_the_rows(
     rows = csv_rows(response)
     assert len(rows) == count + 1
     assert rows[1][9] == "Programme 0 A; Programme 0 B"
+
+
+def test_the_region_list_holds_the_chosen_countrys_regions_only(client, alliance):
+    html = client.get(DIRECTORY_URL).content.decode()
+    assert 'value="DE-BE"' not in html
+    assert "Choose a country and show the members to list its regions." in html
+    html = client.get(DIRECTORY_URL, {"country": "DE"}).content.decode()
+    assert '<option value="DE-BE">Berlin</option>' in html
+    assert 'value="FR-ARA"' not in html
+    # A region alone (a shared link) is kept, and shown as chosen.
+    html = client.get(DIRECTORY_URL, {"region": "DE-BE"}).content.decode()
+    assert '<option value="DE-BE" selected>Berlin</option>' in html

@@ -1,6 +1,7 @@
 """The notifications page, following a notification, marking all read, and the header count."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,7 +10,9 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from dialogues import services as dialogue_services
 from dialogues.models import Topic
 from dialogues.rendering import mention_markup
+from members.models import Representative
 from notifications import selectors, services
+from notifications.counts import GENERATION_KEY
 from notifications.models import Notification
 from tests.dialogues.factories import ThreadFactory
 
@@ -142,11 +145,54 @@ def _notification_queries(client, url):
     return [q["sql"] for q in context.captured_queries if "notifications_notification" in q["sql"]]
 
 
-def test_the_header_count_costs_one_count_query_when_signed_in(client, other_member, topic):
+def test_the_header_count_costs_one_count_query_then_none_while_cached(client, other_member, topic):
     client.force_login(other_member)
     queries = _notification_queries(client, reverse("dialogues:topic_list"))
     assert len(queries) == 1
     assert queries[0].startswith("SELECT COUNT(*)")
+    assert _notification_queries(client, reverse("dialogues:topic_list")) == []
+
+
+def test_the_cached_count_follows_new_notifications_and_reading(
+    client, member, other_member, topic
+):
+    client.force_login(other_member)
+    header = 'Notifications (%d<span class="visually-hidden"> unread</span>)'
+    assertContains(client.get("/"), header % 0)
+    _mention(member, other_member, topic, "One")
+    assertContains(client.get("/"), header % 1)
+    notification = Notification.objects.get(recipient=other_member)
+    client.get(reverse("notifications:open", kwargs={"pk": notification.pk}))
+    assertContains(client.get("/"), header % 0)
+    _mention(member, other_member, topic, "Two")
+    _mention(member, other_member, topic, "Three")
+    assertContains(client.get("/"), header % 2)
+    client.post(reverse("notifications:mark_all_read"))
+    assertContains(client.get("/"), header % 0)
+
+
+def test_a_recount_made_before_the_commit_is_not_kept(
+    member, other_member, topic, django_capture_on_commit_callbacks
+):
+    """A request that counts while a new notification is still uncommitted caches the old
+    count; the forgetting after the commit drops it."""
+    assert selectors.unread_count_for_user(user=other_member) == 0
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _mention(member, other_member, topic, "One")
+        # Another request, which cannot see the uncommitted row yet, caches 0.
+        cache.set(f"notifications:unread:{other_member.pk}", (cache.get(GENERATION_KEY), 0), 60)
+    assert selectors.unread_count_for_user(user=other_member) == 0
+    for callback in callbacks:
+        callback()
+    assert selectors.unread_count_for_user(user=other_member) == 1
+
+
+def test_losing_a_representative_role_recounts_everyone(member, other_member, topic):
+    _mention(member, other_member, topic, "One")
+    assert selectors.unread_count_for_user(user=other_member) == 1
+    generation = cache.get(GENERATION_KEY)
+    Representative.objects.filter(user=member).delete()
+    assert cache.get(GENERATION_KEY) != generation
 
 
 def test_anonymous_visitors_see_no_count_and_cost_no_query(client, topic):

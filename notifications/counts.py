@@ -1,0 +1,68 @@
+"""The header's unread count, cached per person.
+
+Counting what a person may still see (notification_visible_q) costs a correlated query of
+about 8 ms at the benchmark's size, and every signed-in page shows the count. So the count is
+kept in the cache for at most UNREAD_COUNT_TTL seconds, and is recounted sooner when:
+- that person's notifications change through the services (new ones, an edit that turns one
+  into a mention, reading one or all): their count is forgotten;
+- what anyone may see changes (a representative added, removed or made contact, an
+  organisation's membership, a topic's visibility or moderators, a post hidden or shown, the
+  secretariat group): a generation shared by every count moves on, so all of them are
+  recounted (notifications/apps.py connects these saves; they are rare).
+Both happen at once (the request's own next page) and again after the transaction commits, so
+that a request that recounted in between, before the change was visible to it, is not kept. The notifications page itself is never cached.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+UNREAD_COUNT_TTL = 60
+GENERATION_KEY = "notifications:unread:generation"
+
+
+def _key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count_cached(user_id: int, count: Callable[[], int]) -> int:
+    """The cached count if it belongs to the current generation, else count() (stored)."""
+    values = cache.get_many([GENERATION_KEY, _key(user_id)])
+    generation = values.get(GENERATION_KEY)
+    stored = values.get(_key(user_id))
+    if generation is not None and stored is not None and stored[0] == generation:
+        return stored[1]
+    fresh = count()
+    if generation is None:
+        # No generation yet (or evicted): start one; this count is not kept.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+    else:
+        cache.set(_key(user_id), (generation, fresh), UNREAD_COUNT_TTL)
+    return fresh
+
+
+def unread_counts_forget(user_ids: Iterable[int]) -> None:
+    """Forget these people's counts, now and once the current transaction commits."""
+    keys = [_key(user_id) for user_id in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def unread_counts_forget_all(**_signal_arguments) -> None:
+    """Move every count to a new generation, now and once the current transaction commits (a
+    signal receiver as well)."""
+    _generation_next()
+    transaction.on_commit(_generation_next)
+
+
+def _generation_next() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def unread_counts_forget_all_on_hide(sender, instance, update_fields=None, **kwargs) -> None:
+    """A post's save changes what notifications show only when it is hidden or shown again."""
+    if update_fields is not None and "hidden_at" in update_fields:
+        unread_counts_forget_all()
