@@ -282,6 +282,8 @@ class Post(Authored):
         indexes = [
             # post_search_for_user: full-text search (tsvector is indexable by core GIN).
             GinIndex(fields=["search_vector"], name="dialogues_post_search_idx"),
+            # A common word's matches, newest first (SEARCH_RANKED_MAX in selectors).
+            models.Index(F("created_at").desc(), F("id").desc(), name="dialogues_post_created_idx"),
         ]
 
     def __str__(self):

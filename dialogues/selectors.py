@@ -22,6 +22,7 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    FloatField,
     IntegerField,
     Max,
     OuterRef,
@@ -608,13 +609,31 @@ def moderation_log_for_user(*, user, topic=None):
 # --- Search and mentions ----------------------------------------------------------------------
 
 
-def post_search_for_user(*, user, query: str, topic=None):
-    """Full-text search over thread titles and post bodies (see dialogues.search), best first.
+# Ranking reads every match's vector: fine for a few hundred, not for the 150,000 posts a
+# common word matches at the benchmark's size (bench/NOTES.md). Beyond this many matches the
+# results are the newest ones, found by walking the posts' date index.
+SEARCH_RANKED_MAX = 1000
+
+
+@dataclass
+class SearchResults:
+    """What a search found: `posts` to paginate (best first, or newest first when `capped`),
+    and how many there are (at most SEARCH_RANKED_MAX when capped: "more than")."""
+
+    posts: object
+    count: int
+    capped: bool = False
+
+
+def post_search_for_user(*, user, query: str, topic=None) -> SearchResults:
+    """Full-text search over thread titles and post bodies (see dialogues.search): best first,
+    or, when more than SEARCH_RANKED_MAX posts match, the newest SEARCH_RANKED_MAX of them.
     Only what the person may read: topics they may read, and no hidden post unless they
-    moderate its topic. Each post has `rank` and `headline` (use post.headline_html)."""
+    moderate its topic. Each post has `rank` and `headline` (use post.headline_html). Two
+    queries: the (capped) count, then the page."""
     search = search_query(query or "")
     if search is None:
-        return Post.objects.none()
+        return SearchResults(posts=Post.objects.none(), count=0)
     posts = Post.objects.filter(permissions.readable_topics_q(user, prefix="thread__topic__"))
     if not is_secretariat(user):
         posts = posts.filter(
@@ -623,10 +642,14 @@ def post_search_for_user(*, user, query: str, topic=None):
         )
     if topic is not None:
         posts = posts.filter(thread__topic=topic)
-    return (
-        posts.filter(search_vector=search)
-        .annotate(
-            rank=SearchRank(F("search_vector"), search),
+    posts = posts.filter(search_vector=search)
+    count = posts.order_by()[: SEARCH_RANKED_MAX + 1].count()
+    capped = count > SEARCH_RANKED_MAX
+    posts = (
+        posts.annotate(
+            rank=Value(0.0, output_field=FloatField())
+            if capped
+            else SearchRank(F("search_vector"), search),
             headline=SearchHeadline(
                 "body_text",
                 search,
@@ -641,8 +664,14 @@ def post_search_for_user(*, user, query: str, topic=None):
         )
         .select_related("thread__topic", "author", "organisation")
         .defer("body", "body_html", "search_vector")
-        .order_by("-rank", "-created_at", "-pk")
     )
+    if capped:
+        return SearchResults(
+            posts=posts.order_by("-created_at", "-pk")[:SEARCH_RANKED_MAX],
+            count=SEARCH_RANKED_MAX,
+            capped=True,
+        )
+    return SearchResults(posts=posts.order_by("-rank", "-created_at", "-pk"), count=count)
 
 
 def mention_candidates_for_user(*, user, topic, query: str, limit: int = 10):

@@ -7,7 +7,8 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from initiatives.similarity import name_prefix_query, organisation_name_vector
 from members.models import (
     OPEN_APPLICATION_STATUSES,
+    ClusterProgramme,
     JoinRequest,
     MembershipApplication,
     MembershipStatusChange,
@@ -27,10 +29,19 @@ from members.permissions import is_contact_of, is_secretariat, representative_of
 
 
 def organisation_list_public():
-    """Active members for the public directory: one query for the rows, one for their themes."""
+    """Active members for the public directory: one query for the rows, one for their themes.
+    The programme count is a subquery rather than a join and GROUP BY, so that it is made for
+    the rows of the page only, and the paginator's count leaves it out (bench/NOTES.md)."""
+    programme_count = (
+        ClusterProgramme.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         Organisation.objects.filter(membership_status=Organisation.MembershipStatus.ACTIVE)
-        .annotate(programme_count=Count("programmes", distinct=True))
+        .annotate(programme_count=Coalesce(Subquery(programme_count), 0))
         .prefetch_related("themes")
     )
 

@@ -50,15 +50,19 @@ class SearchView(ForgivingPaginationMixin, ListView):
     def get_queryset(self):
         form = self.get_form()
         self.problem = self.get_problem(form)
-        if not form.is_bound or self.problem:
-            self.searched = False
-            return selectors.post_search_for_user(user=self.request.user, query="")
-        self.searched = True
-        return selectors.post_search_for_user(
+        self.searched = form.is_bound and not self.problem
+        self.results = selectors.post_search_for_user(
             user=self.request.user,
-            query=form.cleaned_data["q"],
-            topic=form.cleaned_data["topic"],
+            query=form.cleaned_data["q"] if self.searched else "",
+            topic=form.cleaned_data["topic"] if self.searched else None,
         )
+        return self.results.posts
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The selector has counted (up to its cap): no second COUNT.
+        paginator.count = self.results.count
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,6 +75,7 @@ class SearchView(ForgivingPaginationMixin, ListView):
             form=form,
             problem=self.problem,
             searched=self.searched,
+            capped=self.results.capped,
             query=form.cleaned_data["q"] if valid else "",
             search_topic=form.cleaned_data["topic"] if valid else None,
         )

@@ -1,7 +1,10 @@
 """Full-text search: ranked, with safe snippets, accents, and never beyond what one may read."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
+from dialogues import selectors as dialogue_selectors
 from dialogues import services
 from dialogues.selectors import post_search_for_user
 from tests.dialogues.factories import (
@@ -15,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _search(user, query, **kwargs):
-    return list(post_search_for_user(user=user, query=query, **kwargs))
+    return list(post_search_for_user(user=user, query=query, **kwargs).posts)
 
 
 def test_title_matches_rank_first_then_the_most_relevant_bodies(member, anonymous, topic):
@@ -130,3 +133,36 @@ def test_search_within_a_topic(member, anonymous, topic):
     here = ThreadFactory(topic=topic, author=member, body="Smart specialisation")
     ThreadFactory(topic=TopicFactory(), author=member, body="Smart specialisation too")
     assert _search(anonymous, "smart", topic=topic) == [here.posts.get()]
+
+
+def test_beyond_the_cap_the_newest_matches_are_shown_and_said_so(
+    client, member, topic, monkeypatch
+):
+    monkeypatch.setattr(dialogue_selectors, "SEARCH_RANKED_MAX", 3)
+    thread = ThreadFactory(topic=topic, author=member, title="Budgets", body="A voucher.")
+    posts = [
+        PostFactory(thread=thread, author=member, body=f"Voucher number {n}.") for n in range(4)
+    ]
+    hidden_from_outsiders = MembersOnlyTopicFactory()
+    ThreadFactory(topic=hidden_from_outsiders, author=member, body="Secret voucher.")
+
+    results = post_search_for_user(user=AnonymousUser(), query="voucher")
+    assert results.capped and results.count == 3
+    assert list(results.posts) == posts[::-1][:3]  # newest first, no more than the cap
+
+    page = client.get(reverse("dialogues:search"), {"q": "voucher"}).content.decode()
+    assert "More than 3 results for “voucher”" in page
+    assert "So many posts match that the newest 3 are shown, newest first." in page
+    assert "Secret voucher" not in page
+
+
+def test_under_the_cap_the_results_are_ranked_and_counted(client, member, topic, monkeypatch):
+    monkeypatch.setattr(dialogue_selectors, "SEARCH_RANKED_MAX", 3)
+    thread = ThreadFactory(topic=topic, author=member, title="Voucher schemes", body="Intro.")
+    PostFactory(thread=thread, author=member, body="Another voucher.")
+    results = post_search_for_user(user=AnonymousUser(), query="voucher")
+    assert not results.capped and results.count == 2
+    assert list(results.posts)[0] == thread.posts.get(number=1)  # the title ranks first
+    page = client.get(reverse("dialogues:search"), {"q": "voucher"}).content.decode()
+    assert "2 results for “voucher”" in page
+    assert "More than" not in page

@@ -111,7 +111,9 @@ def test_lists_search_and_mentions_leave_members_only_content_out(
     assert set(selectors.thread_list_latest(user=user)) == (
         {public, closed} if readable else {public}
     )
-    found = {post.thread for post in selectors.post_search_for_user(user=user, query="leakage")}
+    found = {
+        post.thread for post in selectors.post_search_for_user(user=user, query="leakage").posts
+    }
     assert found == ({public, closed} if readable else {public})
     assert len(list(selectors.outcome_list_for_user(user=user))) == (1 if readable else 0)
 

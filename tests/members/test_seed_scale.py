@@ -98,14 +98,14 @@ def test_seed_scale_renders_mentions_as_the_app_does_and_notifies(seeded):
 
 def test_seeded_posts_are_found_by_search_with_the_services_vector(seeded):
     member = get_user_model().objects.get(email=BENCH_MEMBER_EMAIL)
-    results = list(dialogue_selectors.post_search_for_user(user=member, query=RARE_WORD)[:50])
+    results = list(dialogue_selectors.post_search_for_user(user=member, query=RARE_WORD).posts[:50])
     assert results and all(RARE_WORD in p.body_text for p in results)
     opening = Post.objects.filter(number=1).select_related("thread").first()
     seeded_vector = Post.objects.values_list("search_vector", flat=True).get(pk=opening.pk)
     dialogue_services._search_vector_write(opening, opening.thread.title)
     assert Post.objects.values_list("search_vector", flat=True).get(pk=opening.pk) == seeded_vector
     title_word = opening.thread.title.split()[-1].strip("?:—").lower()
-    found = dialogue_selectors.post_search_for_user(user=member, query=title_word)
+    found = dialogue_selectors.post_search_for_user(user=member, query=title_word).posts
     assert found.filter(pk=opening.pk).exists()
 
 
