@@ -27,6 +27,31 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_secretariat_permissions_grant, sender=self)
+        _connect_similar_invalidation()
+
+
+def _connect_similar_invalidation():
+    """Any change to what similarity reads forgets the cached lists of initiative pages
+    (initiatives.selectors.initiative_similar_for_page)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from initiatives.models import Initiative
+    from initiatives.selectors import initiative_similar_forget_all
+    from members.models import ClusterProgramme, Organisation
+
+    for model in (Initiative, ClusterProgramme, Organisation):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                initiative_similar_forget_all,
+                sender=model,
+                dispatch_uid=f"initiatives_similar_{signal}_{model.__name__}",
+            )
+    for relation in (Initiative.themes.through, Organisation.themes.through):
+        m2m_changed.connect(
+            initiative_similar_forget_all,
+            sender=relation,
+            dispatch_uid=f"initiatives_similar_m2m_{relation.__name__}",
+        )
 
 
 def _secretariat_permissions_grant(sender, using="default", **kwargs):

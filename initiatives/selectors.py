@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -40,10 +41,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.http import Http404
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from dialogues.search import search_query
+from eca_portal.cache_generations import generation, generation_next
 from initiatives import permissions
 from initiatives.models import (
     Commitment,
@@ -827,6 +829,33 @@ def initiative_similar(
     )
     matches.sort(key=lambda match: (-match.score, not match.is_initiative, str(match.item)))
     return matches[:limit]
+
+
+# An initiative page's similar initiatives score thousands of candidates (hundreds of
+# milliseconds at the benchmark's size) and are the same for every reader: they are cached per
+# initiative and language, and forgotten when any initiative, programme or organisation changes
+# (initiatives/apps.py moves the generation on) or after SIMILAR_CACHE_TTL.
+SIMILAR_CACHE_TTL = 60 * 60
+SIMILAR_GENERATION = "initiatives-similar"
+
+
+def initiative_similar_for_page(*, initiative: Initiative) -> list[SimilarMatch]:
+    """initiative_similar(exclude=initiative) for the initiative's own page, cached."""
+    current = generation(SIMILAR_GENERATION)
+    key = f"initiatives:similar:{current}:{initiative.pk}:{get_language()}"
+    matches = cache.get(key) if current is not None else None
+    if matches is None:
+        matches = initiative_similar(
+            draft=InitiativeDraft.from_initiative(initiative), exclude=initiative
+        )
+        if current is not None:
+            cache.set(key, matches, SIMILAR_CACHE_TTL)
+    return matches
+
+
+def initiative_similar_forget_all(**_signal_arguments) -> None:
+    """Forget every cached list of similar initiatives (a signal receiver as well)."""
+    generation_next(SIMILAR_GENERATION)
 
 
 # --- Partner suggestions ----------------------------------------------------------------------

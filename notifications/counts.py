@@ -7,20 +7,22 @@ kept in the cache for at most UNREAD_COUNT_TTL seconds, and is recounted sooner 
   into a mention, reading one or all): their count is forgotten;
 - what anyone may see changes (a representative added, removed or made contact, an
   organisation's membership, a topic's visibility or moderators, a post hidden or shown, the
-  secretariat group): a generation shared by every count moves on, so all of them are
-  recounted (notifications/apps.py connects these saves; they are rare).
+  secretariat group): the counts' generation moves on, so all of them are recounted
+  (notifications/apps.py connects these saves; they are rare).
 Both happen at once (the request's own next page) and again after the transaction commits, so
-that a request that recounted in between, before the change was visible to it, is not kept. The notifications page itself is never cached.
+that a request that recounted in between, before the change was visible to it, is not kept.
+The notifications page itself is never cached.
 """
 
-import time
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
 
+from eca_portal.cache_generations import generation, generation_next
+
 UNREAD_COUNT_TTL = 60
-GENERATION_KEY = "notifications:unread:generation"
+GENERATION = "notifications-unread"
 
 
 def _key(user_id: int) -> str:
@@ -29,17 +31,13 @@ def _key(user_id: int) -> str:
 
 def unread_count_cached(user_id: int, count: Callable[[], int]) -> int:
     """The cached count if it belongs to the current generation, else count() (stored)."""
-    values = cache.get_many([GENERATION_KEY, _key(user_id)])
-    generation = values.get(GENERATION_KEY)
-    stored = values.get(_key(user_id))
-    if generation is not None and stored is not None and stored[0] == generation:
+    current = generation(GENERATION)
+    stored = cache.get(_key(user_id))
+    if current is not None and stored is not None and stored[0] == current:
         return stored[1]
     fresh = count()
-    if generation is None:
-        # No generation yet (or evicted): start one; this count is not kept.
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-    else:
-        cache.set(_key(user_id), (generation, fresh), UNREAD_COUNT_TTL)
+    if current is not None:
+        cache.set(_key(user_id), (current, fresh), UNREAD_COUNT_TTL)
     return fresh
 
 
@@ -52,14 +50,8 @@ def unread_counts_forget(user_ids: Iterable[int]) -> None:
 
 
 def unread_counts_forget_all(**_signal_arguments) -> None:
-    """Move every count to a new generation, now and once the current transaction commits (a
-    signal receiver as well)."""
-    _generation_next()
-    transaction.on_commit(_generation_next)
-
-
-def _generation_next() -> None:
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    """Move every count to a new generation (a signal receiver as well)."""
+    generation_next(GENERATION)
 
 
 def unread_counts_forget_all_on_hide(sender, instance, update_fields=None, **kwargs) -> None:

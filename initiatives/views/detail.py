@@ -76,9 +76,7 @@ class InitiativeDetailView(DetailView):
             documents=list(selectors.document_list_for_user(user=user, initiative=initiative)),
             events=list(selectors.initiative_event_list(initiative=initiative)[:EVENTS_SHOWN]),
             pending_requests=pending,
-            similar=selectors.initiative_similar(
-                draft=selectors.InitiativeDraft.from_initiative(initiative), exclude=initiative
-            ),
+            similar=selectors.initiative_similar_for_page(initiative=initiative),
             partner_suggestions=suggestions,
             transitions=access.transitions,
         )

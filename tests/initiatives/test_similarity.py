@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from initiatives import services
 from initiatives.selectors import (
@@ -330,3 +332,53 @@ def test_an_organisation_in_a_covered_country_says_so(seeking, lead_contact, the
         "1 shared theme: Green transition",
         "based in Belgium, which the initiative covers",
     ]
+
+
+# --- The page's cached list ------------------------------------------------------------------
+
+
+def _similar_on_page(client, initiative):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(initiative.get_absolute_url())
+    assert response.status_code == 200
+    section = response.content.decode().split('id="similar-title"')[1].split("</section>")[0]
+    scored = [q for q in queries.captured_queries if "members_clusterprogramme" in q["sql"]]
+    return section, scored
+
+
+def test_the_pages_similar_list_is_cached_and_follows_changes(client, hydrogen, themes):
+    section, scored = _similar_on_page(client, hydrogen)
+    assert "No similar initiative or member programme was found." in section
+    assert scored  # computed once …
+    section, scored = _similar_on_page(client, hydrogen)
+    assert scored == []  # … then read from the cache
+
+    # A new initiative on the same subject is offered at once, not after the cache expires.
+    bavaria = RegionalAuthorityFactory(country="DE", region_code="DE-BY", name="Bavarian Ministry")
+    bavaria.themes.set([themes["green-transition"]])
+    ClusterProgrammeFactory(
+        organisation=bavaria,
+        name="Hydrogen Valley Bavaria",
+        description="Funds the cluster management of the hydrogen valley and its testbeds.",
+    )
+    section, scored = _similar_on_page(client, hydrogen)
+    assert "Hydrogen Valley Bavaria" in section and scored
+
+    # Suspending the programme's organisation takes it off the list.
+    bavaria.membership_status = Organisation.MembershipStatus.SUSPENDED
+    bavaria.save()
+    section, _scored = _similar_on_page(client, hydrogen)
+    assert "Hydrogen Valley Bavaria" not in section
+
+
+def test_the_cached_list_is_per_language(client, hydrogen, themes):
+    twin = InitiativeFactory(
+        proposer=contact_user(OrganisationFactory(country="DE")),
+        title="Green hydrogen valleys cluster partnership",
+        summary="Hydrogen valley clusters pool matchmaking and testbeds.",
+        themes=[themes["green-transition"]],
+    )
+    assert twin.title in _similar_on_page(client, hydrogen)[0]
+    client.cookies["django_language"] = "fr"
+    section, _scored = _similar_on_page(client, hydrogen)
+    assert "Initiative conjointe" in section
