@@ -4,6 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,9 +249,50 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     lots_of_everything(count)
     client.force_login(secretariat_user)
     client.get(DASHBOARD)  # the session's first request records it (allauth's usersessions)
+    cache.clear()  # the figures counted again, not read from the cache
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
+
+
+def _dashboard(client):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(DASHBOARD).content.decode()
+    # The charts count by month; nothing else on the page does.
+    return html, [q["sql"] for q in queries.captured_queries if "DATE_TRUNC" in q["sql"]]
+
+
+def test_the_dashboard_figures_are_cached_for_five_minutes_and_say_when_counted(
+    client, secretariat_user
+):
+    client.force_login(secretariat_user)
+    InitiativeFactory(title="First initiative")
+    html, counted = _dashboard(client)
+    assert counted
+    assert re.search(r"Figures counted at \d\d:\d\d; they are counted again every five", html)
+    assert "1 initiative, by status" in html
+    InitiativeFactory(title="Second initiative")
+    html, counted = _dashboard(client)
+    assert counted == []  # from the cache: still one initiative …
+    assert "1 initiative, by status" in html
+    cache.clear()  # … until the five minutes are over
+    html, counted = _dashboard(client)
+    assert counted and "2 initiatives, by status" in html
+
+
+def test_the_queues_on_the_dashboard_are_never_cached(client, secretariat_user):
+    client.force_login(secretariat_user)
+    assert "0 applications to review" in _dashboard(client)[0]
+    MembershipApplicationFactory(status=ApplicationStatus.SUBMITTED)
+    assert "1 application to review" in _dashboard(client)[0]
+
+
+def test_the_cached_figures_are_per_language(client, secretariat_user):
+    client.force_login(secretariat_user)
+    assert '<h2 id="members-title">Members</h2>' in _dashboard(client)[0]
+    client.cookies["django_language"] = "fr"
+    html, counted = _dashboard(client)
+    assert counted and '<h2 id="members-title">Membres</h2>' in html
 
 
 @pytest.mark.parametrize("count", [1, 24])
