@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -86,6 +87,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with the project's templates, so that templates/django/forms/ can override a
+# widget's template (the select's, for speed); "django.forms" above supplies the rest.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------------------
 # PostgreSQL only. Without DATABASE_URL an embedded server (pgserver) keeps its data in .pgdata/.
