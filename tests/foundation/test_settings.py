@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,13 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "eca_portal.settings.production",
     "SECRET_KEY": "p" * 20 + "roduction-secret-key-with-enough-entropy-1234567890abcdef",
-    "DATABASE_URL": "postgres://eca@127.0.0.1:5432/eca",
+    # A server that answers: the checks of generated columns (members.ClusterProgramme) ask
+    # PostgreSQL for its version. Its maintenance database always exists.
+    "DATABASE_URL": urlparse(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
+    ._replace(path="/postgres")
+    .geturl(),
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "portal.eca.example",
 }
