@@ -5,8 +5,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from dialogues.models import Topic
-from dialogues.permissions import MEMBER_READER_STATUSES, secretariat_users_q
+from dialogues.permissions import MEMBER_READER_STATUSES, is_member_reader, secretariat_users_q
 from members.models import Representative
+from members.permissions import is_secretariat
 from notifications.counts import unread_count_cached
 from notifications.models import Announcement, Notification, NotificationPreference
 
@@ -62,12 +63,52 @@ def notification_visible_q() -> Q:
     return topic_readable & post_shown & still_representing
 
 
+def notification_visible_to_q(user) -> Q:
+    """notification_visible_q() for one person's own notifications, with what depends on the
+    person alone (their membership, the secretariat) decided once in Python: the same
+    rule, without a subplan over every representative per query (bench/NOTES.md). The pages
+    and the header use it; the digests, for many people at once, use notification_visible_q
+    (tests/notifications/test_visibility.py holds them to the same answers)."""
+    if is_secretariat(user) or is_member_reader(user):
+        topic_readable = Q()
+    else:
+        moderator = Exists(
+            Topic.moderators.through.objects.filter(
+                user_id=user.pk, topic_id=OuterRef("thread__topic_id")
+            )
+        )
+        topic_readable = (
+            Q(thread__isnull=True)
+            | Q(thread__topic__visibility=Topic.Visibility.PUBLIC)
+            | moderator
+        )
+    post_shown = Q(post__isnull=True) | Q(post__hidden_at__isnull=True)
+    # The person's own seat, found by its unique user_id in the same query: no extra query on
+    # pages that have not loaded it (the secretariat's).
+    same_seat = Representative.objects.filter(
+        user_id=user.pk, organisation_id=OuterRef("via_organisation_id")
+    )
+    still_representing = Q(via_organisation__isnull=True) | (
+        Exists(same_seat)
+        & (Q(contacts_only=False) | Exists(same_seat.filter(role=Representative.Role.CONTACT)))
+    )
+    return topic_readable & post_shown & still_representing
+
+
+# Joined in the page's query; the others, set on few notifications, are fetched by id (no query
+# when no row of the page has one). With all ten joined, PostgreSQL spent 11 ms planning a
+# query that ran in 1 ms (bench/NOTES.md).
+NOTIFICATION_JOINED = ("actor", "post", "thread__topic")
+NOTIFICATION_FETCHED = ("initiative", "organisation", "application", "announcement")
+
+
 def notification_list_for_user(*, user):
     """The user's notifications they may still see, newest first."""
     return (
         Notification.objects.filter(recipient=user)
-        .filter(notification_visible_q())
-        .select_related(*NOTIFICATION_RELATED)
+        .filter(notification_visible_to_q(user))
+        .select_related(*NOTIFICATION_JOINED)
+        .prefetch_related(*NOTIFICATION_FETCHED)
         .order_by("-created_at", "-pk")
     )
 
@@ -76,7 +117,9 @@ def notification_get_for_user(*, user, pk) -> Notification:
     """One of the user's notifications that they may still see; another person's, an unknown
     one or one whose object they may no longer see is a 404."""
     return get_object_or_404(
-        Notification.objects.filter(notification_visible_q()).select_related(*NOTIFICATION_RELATED),
+        Notification.objects.filter(notification_visible_to_q(user)).select_related(
+            *NOTIFICATION_RELATED
+        ),
         pk=pk,
         recipient=user,
     )
@@ -89,7 +132,7 @@ def unread_count_for_user(*, user) -> int:
         user.pk,
         lambda: (
             Notification.objects.filter(recipient=user, read_at__isnull=True)
-            .filter(notification_visible_q())
+            .filter(notification_visible_to_q(user))
             .count()
         ),
     )

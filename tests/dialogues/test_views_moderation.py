@@ -200,7 +200,7 @@ def test_the_queue_in_a_fixed_number_of_queries(
         for index, post in enumerate(posts)
     )
     client.force_login(moderator)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("dialogues:moderation_queue"))
     assert response.status_code == 200
     assert "Reason 0" in _text(response)
@@ -412,7 +412,7 @@ def test_the_log_in_a_fixed_number_of_queries(
         for n in range(count)
     )
     client.force_login(moderator)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("dialogues:moderation_log"))
     assert f"Reason {count - 1}" in _text(response)  # the newest first
 

