@@ -62,18 +62,7 @@ def organisation_get_for_viewer(*, user, slug) -> Organisation:
     """An organisation's profile: public while active; otherwise only its own representatives
     and the secretariat see it, and everyone else gets a 404."""
     organisation = (
-        Organisation.objects.prefetch_related(
-            "themes",
-            "programmes",
-            Prefetch(
-                "representatives",
-                queryset=Representative.objects.select_related("user").order_by(
-                    "role", "user__full_name"
-                ),
-            ),
-        )
-        .filter(slug=slug)
-        .first()
+        Organisation.objects.prefetch_related("themes", "programmes").filter(slug=slug).first()
     )
     if organisation is None:
         raise Http404
@@ -83,6 +72,23 @@ def organisation_get_for_viewer(*, user, slug) -> Organisation:
     if representative and representative.organisation_id == organisation.pk:
         return organisation
     raise Http404
+
+
+# A profile names at most this many people (contacts first): the largest organisations have
+# hundreds of representatives, and the page would grow with them (bench/NOTES.md).
+REPRESENTATIVES_SHOWN = 50
+
+
+def representatives_shown(*, organisation) -> tuple[list, int]:
+    """The first REPRESENTATIVES_SHOWN representatives of the organisation, contacts first then
+    by name, and how many there are in all. Two queries. For those who may see names (the
+    view decides)."""
+    representatives = organisation.representatives.select_related("user").order_by(
+        "role", "user__full_name", "pk"
+    )
+    shown = list(representatives[:REPRESENTATIVES_SHOWN])
+    total = len(shown) if len(shown) < REPRESENTATIVES_SHOWN else representatives.count()
+    return shown, total
 
 
 def organisation_get_for_contact(*, user, slug) -> Organisation:

@@ -59,12 +59,16 @@ class OrganisationDetailView(DetailView):
         representative = representative_of(user)
         secretariat = is_secretariat(user)
         own = representative is not None and representative.organisation_id == organisation.pk
+        # Names and positions are for the alliance's members, not for the public.
+        can_see_representatives = secretariat or own or is_active_member(user)
+        if can_see_representatives:
+            shown, total = selectors.representatives_shown(organisation=organisation)
+            context.update(representatives=shown, representatives_not_shown=total - len(shown))
         context.update(
             is_secretariat=secretariat,
             can_manage=secretariat or (own and representative.is_contact),
             is_own_organisation=own,
-            # Names and positions are for the alliance's members, not for the public.
-            can_see_representatives=secretariat or own or is_active_member(user),
+            can_see_representatives=can_see_representatives,
             # The secretariat runs the alliance; it does not join its members.
             can_ask_to_join=(
                 user.is_authenticated
