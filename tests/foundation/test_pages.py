@@ -2,6 +2,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from notifications.models import Notification
+from tests.dialogues.factories import member_user
+
 pytestmark = pytest.mark.django_db
 
 
@@ -71,3 +74,24 @@ def test_language_switch_ignores_an_unknown_language(client, verified_user):
 
 def test_language_switch_only_accepts_post(client):
     assert client.get(reverse("set_language")).status_code == 405
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_the_home_page_in_a_fixed_number_of_queries(
+    client, count, django_assert_num_queries, django_assert_max_num_queries
+):
+    """The benchmark's first page: nothing for visitors; for a member, only the layout's
+    (session, user, seat, permissions, unread count), however many notifications they have."""
+    with django_assert_num_queries(0):
+        assert client.get(reverse("home")).status_code == 200
+    person = member_user()
+    Notification.objects.bulk_create(
+        Notification(recipient=person, kind=Notification.Kind.ANNOUNCEMENT) for _ in range(count)
+    )
+    client.force_login(person)
+    client.get(reverse("home"))  # the session's first request records it
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("home"))
+    assert f'Notifications ({count}<span class="visually-hidden"> unread</span>)' in (
+        response.content.decode()
+    )
