@@ -134,6 +134,13 @@ def _marker(sizes: dict, seed: int) -> str:
     return "seed_scale " + json.dumps({**sizes, "seed": seed}, sort_keys=True)
 
 
+def migrate(django_env) -> None:
+    """Migrate, and create the cache table: seeding runs without Redis (its cache is the
+    database's), and the caches it invalidates write there."""
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=django_env)
+    run([PYTHON, "manage.py", "createcachetable"], env=django_env)
+
+
 def ensure_database(database_url, sizes, *, seed, reseed, django_env) -> None:
     """Reuse the database when a seed_scale of the same sizes made it (its COMMENT says so);
     otherwise drop it, create it, migrate and seed."""
@@ -150,7 +157,7 @@ def ensure_database(database_url, sizes, *, seed, reseed, django_env) -> None:
         if row is not None and row[0] == wanted and not reseed:
             say(f"reusing database {name} ({wanted})")
             admin.close()
-            run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=django_env)
+            migrate(django_env)
             return
         if row is not None:
             say(f"dropping database {name} (it holds {row[0] or 'something else'})")
@@ -162,7 +169,7 @@ def ensure_database(database_url, sizes, *, seed, reseed, django_env) -> None:
             cursor.execute(f'DROP DATABASE "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
     say(f"migrating {name}")
-    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=django_env)
+    migrate(django_env)
     arguments = [f"--{field}={sizes[field]}" for field in SIZE_FIELDS]
     say(f"seeding {name}: {' '.join(arguments)}")
     run([PYTHON, "manage.py", "seed_scale", f"--seed={seed}", *arguments], env=django_env)
