@@ -1,15 +1,18 @@
 from django.urls import path
 
 from dialogues.views import latest, moderation, outcomes, reading, search, topics_admin, writing
+from eca_portal.visitor_pages import cached_for_visitors
 
 app_name = "dialogues"
 
 # Fixed paths first; the topic pages (a topic's slug can be any word) come last, below.
 urlpatterns = [
     # Reading: the topics, a thread, permalinks, history, attachments.
-    path("", reading.TopicListView.as_view(), name="topic_list"),
+    path("", cached_for_visitors(reading.TopicListView.as_view()), name="topic_list"),
     path("mark-all-read/", reading.mark_all_read, name="mark_all_read"),
-    path("t/<int:pk>/", reading.ThreadDetailView.as_view(), name="thread_detail"),
+    path(
+        "t/<int:pk>/", cached_for_visitors(reading.ThreadDetailView.as_view()), name="thread_detail"
+    ),
     path("t/<int:pk>/<int:number>/", reading.post_permalink, name="post_permalink"),
     path("t/<int:pk>/follow/", reading.thread_follow, name="thread_follow"),
     path("posts/<int:pk>/history/", reading.PostHistoryView.as_view(), name="post_history"),
@@ -26,7 +29,7 @@ urlpatterns = [
     # access), dialogues/partials/thread_moderation_actions.html (thread, access) and
     # dialogues/partials/post_moderation_actions.html (post, thread, access).
     path("latest/", latest.LatestThreadListView.as_view(), name="latest"),
-    path("search/", search.SearchView.as_view(), name="search"),
+    path("search/", cached_for_visitors(search.SearchView.as_view()), name="search"),
     path("outcomes/", outcomes.OutcomeListView.as_view(), name="outcome_list"),
     path("t/<int:pk>/outcome/", outcomes.OutcomeEditView.as_view(), name="outcome_edit"),
     path(
@@ -55,7 +58,9 @@ urlpatterns = [
 
 # One topic's pages: after every fixed path, since a slug matches any word.
 urlpatterns += [
-    path("<slug:slug>/", reading.TopicDetailView.as_view(), name="topic_detail"),
+    path(
+        "<slug:slug>/", cached_for_visitors(reading.TopicDetailView.as_view()), name="topic_detail"
+    ),
     path("<slug:slug>/new/", writing.ThreadCreateView.as_view(), name="thread_create"),
     path("<slug:slug>/follow/", reading.topic_follow, name="topic_follow"),
     path("<slug:slug>/mark-read/", reading.topic_mark_read, name="topic_mark_read"),

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
+from eca_portal.visitor_pages import cached_for_visitors
 from initiatives.views import detail, directory, propose
 
 app_name = "initiatives"
 
 urlpatterns = [
-    path("", directory.InitiativeListView.as_view(), name="initiative_list"),
+    path("", cached_for_visitors(directory.InitiativeListView.as_view()), name="initiative_list"),
     path("initiatives.csv", directory.initiative_list_csv, name="initiative_list_csv"),
     path("propose/", propose.InitiativeProposeView.as_view(), name="initiative_propose"),
     path("<slug:slug>/edit/", propose.InitiativeEditView.as_view(), name="initiative_edit"),
@@ -73,5 +74,9 @@ urlpatterns += [
 
 # --- The initiative's page -------------------------------------------------------------------
 urlpatterns += [
-    path("<slug:slug>/", detail.InitiativeDetailView.as_view(), name="initiative_detail"),
+    path(
+        "<slug:slug>/",
+        cached_for_visitors(detail.InitiativeDetailView.as_view()),
+        name="initiative_detail",
+    ),
 ]

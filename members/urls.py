@@ -1,5 +1,6 @@
 from django.urls import path
 
+from eca_portal.visitor_pages import cached_for_visitors
 from members.views import applications, directory, member_import, organisation, themes
 
 app_name = "members"
@@ -7,7 +8,9 @@ app_name = "members"
 # Fixed paths first: organisation slugs never take these words (members.services.RESERVED_SLUGS).
 urlpatterns = [
     # The public directory.
-    path("", directory.OrganisationListView.as_view(), name="organisation_list"),
+    path(
+        "", cached_for_visitors(directory.OrganisationListView.as_view()), name="organisation_list"
+    ),
     path("directory.csv", directory.organisation_list_csv, name="organisation_list_csv"),
     # Applying, and the secretariat's review.
     path("apply/", applications.ApplicationCreateView.as_view(), name="application_create"),
@@ -68,7 +71,11 @@ urlpatterns = [
     ),
     path("export/", member_import.MemberExportView.as_view(), name="member_export"),
     # One organisation.
-    path("<slug:slug>/", organisation.OrganisationDetailView.as_view(), name="organisation_detail"),
+    path(
+        "<slug:slug>/",
+        cached_for_visitors(organisation.OrganisationDetailView.as_view()),
+        name="organisation_detail",
+    ),
     path("<slug:slug>/logo/", organisation.organisation_logo, name="organisation_logo"),
     path(
         "<slug:slug>/edit/", organisation.OrganisationUpdateView.as_view(), name="organisation_edit"

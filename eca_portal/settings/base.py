@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "secretariat",
     "audit",
+    "eca_portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,136 @@
+"""Public pages kept for visitors (eca_portal/visitor_pages.py): served without a query once
+rendered, with each visitor's own CSRF token, forgotten when public content changes, and never
+mixed with a signed-in person's page, a fragment or waiting messages."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dialogues import services as dialogue_services
+from dialogues.models import Follow
+from members.models import Organisation
+from tests.dialogues.factories import PostFactory, ThreadFactory, member_user
+from tests.members.factories import OrganisationFactory, PolicyThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+@pytest.fixture
+def directory_url():
+    OrganisationFactory(name="Baltic Cluster Agency")
+    return reverse("members:organisation_list")
+
+
+def kept(client, url, django_assert_num_queries, **extra):
+    """Render the page once (and start the cache's generation), then fetch it again: it must
+    come from the cache."""
+    client.get(url, **extra)
+    client.get(url, **extra)
+    with django_assert_num_queries(0):
+        return client.get(url, **extra)
+
+
+def test_a_visitor_gets_a_kept_page_without_a_query(
+    client, directory_url, django_assert_num_queries
+):
+    response = kept(client, directory_url, django_assert_num_queries)
+    assert response.status_code == 200
+    assert "Baltic Cluster Agency" in response.content.decode()
+
+
+def test_each_visitor_gets_a_working_token_of_their_own(directory_url, django_assert_num_queries):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    kept(first, directory_url, django_assert_num_queries)
+    page = second.get(directory_url).content.decode()
+    token = TOKEN.search(page).group(1)
+    assert token
+    assert token not in kept(first, directory_url, django_assert_num_queries).content.decode()
+    # The token of the kept page is the second visitor's: changing the language works.
+    response = second.post(
+        reverse("set_language"), {"language": "fr", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert second.cookies["django_language"].value == "fr"
+
+
+def test_a_change_of_public_content_shows_at_once(client, directory_url, django_assert_num_queries):
+    kept(client, directory_url, django_assert_num_queries)
+    organisation = Organisation.objects.get(name="Baltic Cluster Agency")
+    organisation.name = "Nordic Cluster Agency"
+    organisation.save()
+    page = client.get(directory_url).content.decode()
+    assert "Nordic Cluster Agency" in page
+    assert "Baltic Cluster Agency" not in page
+
+
+def test_a_new_post_shows_on_the_kept_thread_page(client, django_assert_num_queries):
+    thread = ThreadFactory()
+    url = reverse("dialogues:thread_detail", kwargs={"pk": thread.pk})
+    kept(client, url, django_assert_num_queries)
+    PostFactory(thread=thread, body="Our evaluation found *twelve* new partnerships.")
+    assert "twelve" in client.get(url).content.decode()
+
+
+def test_a_change_of_a_many_to_many_relation_shows(client, django_assert_num_queries):
+    thread = ThreadFactory()
+    url = reverse("dialogues:thread_detail", kwargs={"pk": thread.pk})
+    kept(client, url, django_assert_num_queries)
+    thread.themes.add(PolicyThemeFactory(name="Smart specialisation"))
+    assert "Smart specialisation" in client.get(url).content.decode()
+
+
+def test_one_persons_own_state_does_not_forget_the_pages(
+    client, directory_url, django_assert_num_queries
+):
+    kept(client, directory_url, django_assert_num_queries)
+    thread = ThreadFactory()  # public content (and its author): forgets
+    reader = member_user()
+    client.get(directory_url)
+    dialogue_services.follow_set(user=reader, thread=thread, state=Follow.State.MUTED)
+    reader.save(update_fields=["last_login"])
+    with django_assert_num_queries(0):
+        client.get(directory_url)
+
+
+def test_a_signed_in_person_never_gets_nor_leaves_a_visitor_page(client, directory_url):
+    person = member_user(full_name="Ilse Kalnina")
+    client.force_login(person)
+    assert "Sign out" in client.get(directory_url).content.decode()
+    assert "Sign out" in client.get(directory_url).content.decode()
+    visitor = Client()
+    for _ in range(2):
+        page = visitor.get(directory_url).content.decode()
+        assert "Sign in" in page
+        assert "Sign out" not in page
+    assert "Sign out" in client.get(directory_url).content.decode()
+
+
+def test_pages_are_kept_per_language(client, directory_url, django_assert_num_queries):
+    kept(client, directory_url, django_assert_num_queries)
+    french = client.get(directory_url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="fr">' in french
+
+
+def test_htmx_requests_are_not_served_from_the_cache(
+    client, directory_url, django_assert_num_queries, django_assert_max_num_queries
+):
+    kept(client, directory_url, django_assert_num_queries)
+    with django_assert_max_num_queries(20) as captured:
+        client.get(directory_url, HTTP_HX_REQUEST="true")
+    assert len(captured) > 0
+
+
+def test_waiting_messages_are_shown_and_never_kept(
+    client, directory_url, password, verified_user, django_assert_num_queries
+):
+    kept(client, directory_url, django_assert_num_queries)
+    client.login(email=verified_user.email, password=password)
+    client.post(reverse("account_logout"))
+    page = client.get(directory_url).content.decode()
+    assert "You have signed out." in page
+    assert "You have signed out." not in client.get(directory_url).content.decode()
+    assert "You have signed out." not in Client().get(directory_url).content.decode()
