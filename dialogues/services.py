@@ -40,7 +40,7 @@ from dialogues.models import (
 )
 from dialogues.rendering import render_markdown
 from dialogues.search import search_vector_expression
-from eca_portal import visitor_pages
+from eca_portal import shared_pages
 from members.permissions import is_secretariat, representative_of
 from notifications.services import (
     notifications_for_mentions_create,
@@ -1016,7 +1016,7 @@ def author_forget(*, user, organisation_name: str, label: str) -> None:
         authored = model.objects.filter(author=user)
         authored.filter(organisation__isnull=False).update(former_member_of=organisation_at_writing)
         authored.filter(organisation__isnull=True).update(former_member_of=organisation_name)
-    visitor_pages.public_content_changed()  # the updates above send no signal
+    shared_pages.public_content_changed()  # the updates above send no signal
 
     marker = f"](user:{user.pk})"
     for post in Post.objects.filter(body__contains=marker).select_related("thread__topic"):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dialogues.views import latest, moderation, outcomes, reading, search, topics_admin, writing
-from eca_portal.visitor_pages import cached_for_visitors
+from eca_portal.shared_pages import cached_for_visitors
 
 app_name = "dialogues"
 

@@ -8,6 +8,6 @@ class EcaPortalConfig(AppConfig):
     verbose_name = "ECA portal"
 
     def ready(self):
-        from eca_portal import visitor_pages
+        from eca_portal import shared_pages
 
-        visitor_pages.connect_signals()
+        shared_pages.connect_signals()

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from eca_portal.visitor_pages import cached_for_visitors
+from eca_portal.shared_pages import cached_for_everyone, cached_for_visitors
 from initiatives.views import detail, directory, propose
 
 app_name = "initiatives"
 
 urlpatterns = [
-    path("", cached_for_visitors(directory.InitiativeListView.as_view()), name="initiative_list"),
+    path("", cached_for_everyone(directory.InitiativeListView.as_view()), name="initiative_list"),
     path("initiatives.csv", directory.initiative_list_csv, name="initiative_list_csv"),
     path("propose/", propose.InitiativeProposeView.as_view(), name="initiative_propose"),
     path("<slug:slug>/edit/", propose.InitiativeEditView.as_view(), name="initiative_edit"),

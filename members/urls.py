@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eca_portal.visitor_pages import cached_for_visitors
+from eca_portal.shared_pages import cached_for_everyone, cached_for_visitors
 from members.views import applications, directory, member_import, organisation, themes
 
 app_name = "members"
@@ -9,7 +9,7 @@ app_name = "members"
 urlpatterns = [
     # The public directory.
     path(
-        "", cached_for_visitors(directory.OrganisationListView.as_view()), name="organisation_list"
+        "", cached_for_everyone(directory.OrganisationListView.as_view()), name="organisation_list"
     ),
     path("directory.csv", directory.organisation_list_csv, name="organisation_list_csv"),
     # Applying, and the secretariat's review.

@@ -1,8 +1,12 @@
+import pytest
 from django.conf import settings
 
 from eca_portal.celery_app import app
 
 
+# Importing the task modules runs Django's system checks (Celery's Django fix-up), and those of
+# generated columns ask PostgreSQL for its version.
+@pytest.mark.django_db
 def test_every_scheduled_task_exists():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():

@@ -1,6 +1,7 @@
-"""Public pages kept for visitors (eca_portal/visitor_pages.py): served without a query once
-rendered, with each visitor's own CSRF token, forgotten when public content changes, and never
-mixed with a signed-in person's page, a fragment or waiting messages."""
+"""Pages kept in the cache (eca_portal/shared_pages.py): served without rendering again, with
+each person's own account links and CSRF tokens, forgotten when public content changes, and
+never mixed between visitors, members and the secretariat, nor with fragments or waiting
+messages."""
 
 import re
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from dialogues import services as dialogue_services
 from dialogues.models import Follow
 from members.models import Organisation
+from notifications.models import Notification
 from tests.dialogues.factories import PostFactory, ThreadFactory, member_user
 from tests.members.factories import OrganisationFactory, PolicyThemeFactory
 
@@ -96,17 +98,57 @@ def test_one_persons_own_state_does_not_forget_the_pages(
         client.get(directory_url)
 
 
-def test_a_signed_in_person_never_gets_nor_leaves_a_visitor_page(client, directory_url):
-    person = member_user(full_name="Ilse Kalnina")
-    client.force_login(person)
-    assert "Sign out" in client.get(directory_url).content.decode()
-    assert "Sign out" in client.get(directory_url).content.decode()
+def test_a_signed_in_person_never_gets_nor_leaves_a_visitor_page(client):
+    thread = ThreadFactory()  # a thread page is kept for visitors only
+    url = reverse("dialogues:thread_detail", kwargs={"pk": thread.pk})
+    client.force_login(member_user())
+    assert "Sign out" in client.get(url).content.decode()
+    assert "Sign out" in client.get(url).content.decode()
     visitor = Client()
     for _ in range(2):
-        page = visitor.get(directory_url).content.decode()
+        page = visitor.get(url).content.decode()
         assert "Sign in" in page
         assert "Sign out" not in page
-    assert "Sign out" in client.get(directory_url).content.decode()
+    assert "Sign out" in client.get(url).content.decode()
+
+
+def unread(count):
+    return f'Notifications ({count}<span class="visually-hidden"> unread</span>)'
+
+
+def test_members_share_a_directory_page_with_their_own_account_links(
+    directory_url, django_assert_max_num_queries
+):
+    first, second = member_user(), member_user()
+    Notification.objects.bulk_create(
+        Notification(recipient=second, kind=Notification.Kind.ANNOUNCEMENT) for _ in range(3)
+    )
+    first_client, second_client = Client(), Client(enforce_csrf_checks=True)
+    first_client.force_login(first)
+    second_client.force_login(second)
+    for _ in range(2):
+        assert unread(0) in first_client.get(directory_url).content.decode()
+    second_client.get(reverse("home"))  # the session's first request records it
+    # Kept: only the session, the person, their permissions and their unread count are read.
+    with django_assert_max_num_queries(5):
+        page = second_client.get(directory_url).content.decode()
+    assert unread(3) in page
+    assert "Baltic Cluster Agency" in page
+    # The sign-out form carries the second member's own token.
+    logout_form = page[page.index('action="/accounts/logout/"') :]
+    token = TOKEN.search(logout_form).group(1)
+    second_client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
+    assert "Sign in" in second_client.get(directory_url).content.decode()
+
+
+def test_the_secretariat_and_members_never_share_a_page(client, directory_url, secretariat_user):
+    member = Client()
+    member.force_login(member_user())
+    client.force_login(secretariat_user)
+    secretariat_link = f'href="{reverse("secretariat:dashboard")}"'
+    for _ in range(2):
+        assert secretariat_link not in member.get(directory_url).content.decode()
+        assert secretariat_link in client.get(directory_url).content.decode()
 
 
 def test_pages_are_kept_per_language(client, directory_url, django_assert_num_queries):

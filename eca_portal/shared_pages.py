@@ -1,13 +1,16 @@
-"""Whole pages for visitors who are not signed in, kept in the cache: every visitor sees the
-same directory, profiles, threads and initiatives, so one rendering serves them all until the
-public content changes.
+"""Whole pages that many people see alike, kept in the cache: one rendering serves every
+visitor (who is not signed in) of a profile, a thread or a directory page, and every signed-in
+person of a directory page, until the public content changes.
 
-- What is kept: a 200 response to a GET (or HEAD) from someone not signed in, per full path
-  (query string included) and language, for PAGE_TTL seconds at most.
-- What is not: htmx requests (they get fragments), a visitor with messages waiting (they
-  would be lost, or shown to others), a page that shows messages.
-- Forms' CSRF tokens (the language switcher's) are blanked before keeping, and each visitor's
-  own token is put back in when serving.
+- What is kept: a 200 response to a GET (or HEAD), per full path (query string included),
+  language and audience, for PAGE_TTL seconds at most. The audiences: visitors
+  (`cached_for_visitors`, `cached_for_everyone`); signed-in people, and the secretariat apart
+  as its menu differs (`cached_for_everyone`, for pages whose content is the same for all).
+- Each person's own parts are put in when serving: the account links (between the markers
+  of layout.html: the unread count, the sign-out form) are rendered for them, and the CSRF
+  tokens of the other forms (the language switcher's) are theirs.
+- What is not kept: htmx requests (they get fragments), pages for someone with messages
+  waiting (they would be lost, or shown to others), a page that shows messages.
 - When it is forgotten: on any save or delete of a model of the public apps (and any change
   of their many-to-many relations), except the models that record one person's own state.
   Writes that bypass signals (`QuerySet.update()`) on public content call
@@ -23,6 +26,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from eca_portal.cache_generations import generation, generation_next
@@ -52,13 +56,17 @@ PRIVATE_USER_FIELDS = {"last_login"}
 _TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _BLANK_TOKEN_FIELD = 'name="csrfmiddlewaretoken" value=""'
 _MESSAGES_SHOWN = '<div class="messages"'
+_ACCOUNT_NAV = re.compile(r"(<!-- account-nav -->).*?(<!-- /account-nav -->)", re.DOTALL)
+_BLANK_ACCOUNT_NAV = "<!-- account-nav --><!-- /account-nav -->"
+# The permission that puts the secretariat's entry in the menu (templates/partials/nav_items.html).
+SECRETARIAT_MENU_PERMISSION = "members.review_membershipapplication"
 
 
 def connect_signals() -> None:
     """Forget visitor pages when public content changes (from eca_portal.apps)."""
-    post_save.connect(forget_on_save, dispatch_uid="visitor_pages_save")
-    post_delete.connect(forget_on_change, dispatch_uid="visitor_pages_delete")
-    m2m_changed.connect(forget_on_m2m_change, dispatch_uid="visitor_pages_m2m")
+    post_save.connect(forget_on_save, dispatch_uid="shared_pages_save")
+    post_delete.connect(forget_on_change, dispatch_uid="shared_pages_delete")
+    m2m_changed.connect(forget_on_m2m_change, dispatch_uid="shared_pages_m2m")
 
 
 def public_content_changed() -> None:
@@ -90,7 +98,7 @@ def forget_on_m2m_change(sender, action, **kwargs):
 
 
 def _may_hold_messages(request) -> bool:
-    """Whether messages may wait for this visitor (django.contrib.messages' fallback storage:
+    """Whether messages may wait for this person (django.contrib.messages' fallback storage:
     a cookie, or the session when they do not fit)."""
     if "messages" in request.COOKIES:
         return True
@@ -99,47 +107,58 @@ def _may_hold_messages(request) -> bool:
     return False
 
 
-def _keepable_request(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and not request.headers.get("HX-Request")
-        and not _may_hold_messages(request)
-    )
+def _audience(request, *, signed_in: bool) -> str | None:
+    """Who the request's page may be kept for and served to, or None to leave it alone."""
+    if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
+        return None
+    user = request.user
+    if user.is_authenticated and not signed_in:
+        return None
+    if _may_hold_messages(request):
+        return None
+    if not user.is_authenticated:
+        return "visitors"
+    return "secretariat" if user.has_perm(SECRETARIAT_MENU_PERMISSION) else "signed-in"
 
 
-def _key(request, current_generation) -> str:
+def _key(request, audience, current_generation) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"visitor-page:{current_generation}:{translation.get_language()}:{path}"
+    language = translation.get_language()
+    return f"shared-page:{current_generation}:{audience}:{language}:{path}"
 
 
 def _keep(key, response) -> None:
     content = response.content.decode(response.charset)
     if _MESSAGES_SHOWN in content:
         return
+    content = _ACCOUNT_NAV.sub(r"\1\2", content)
     content = _TOKEN_FIELD.sub(r"\1\2", content)
     cache.set(key, (response["Content-Type"], content), PAGE_TTL)
 
 
 def _served(request, kept) -> HttpResponse:
     content_type, content = kept
+    if _BLANK_ACCOUNT_NAV in content:
+        account_nav = render_to_string("partials/account_nav.html", request=request)
+        content = content.replace(
+            _BLANK_ACCOUNT_NAV, f"<!-- account-nav -->{account_nav}<!-- /account-nav -->"
+        )
     if _BLANK_TOKEN_FIELD in content:
         filled = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
         content = content.replace(_BLANK_TOKEN_FIELD, filled)
     return HttpResponse(content, content_type=content_type)
 
 
-def cached_for_visitors(view):
-    """Serve the view's page to visitors from the cache when it holds it, else keep it."""
-
+def _cached(view, *, signed_in: bool):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _keepable_request(request):
+        audience = _audience(request, signed_in=signed_in)
+        if audience is None:
             return view(request, *args, **kwargs)
         current = generation(GENERATION)
         if current is None:  # just started: what is computed now may predate a change
             return view(request, *args, **kwargs)
-        key = _key(request, current)
+        key = _key(request, audience, current)
         kept = cache.get(key)
         if kept is not None:
             return _served(request, kept)
@@ -152,3 +171,14 @@ def cached_for_visitors(view):
         return response
 
     return wrapper
+
+
+def cached_for_visitors(view):
+    """Serve the view's page to visitors (not signed in) from the cache, or keep it."""
+    return _cached(view, signed_in=False)
+
+
+def cached_for_everyone(view):
+    """Serve the view's page from the cache to visitors and to signed-in people alike (the
+    secretariat apart), or keep it: for pages whose content does not depend on who asks."""
+    return _cached(view, signed_in=True)
