@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dialogues.views import latest, moderation, outcomes, reading, search, topics_admin, writing
-from eca_portal.shared_pages import cached_for_visitors
+from eca_portal.shared_pages import cached_for_visitors, cached_per_audience
 
 app_name = "dialogues"
 
@@ -29,7 +29,11 @@ urlpatterns = [
     # access), dialogues/partials/thread_moderation_actions.html (thread, access) and
     # dialogues/partials/post_moderation_actions.html (post, thread, access).
     path("latest/", latest.LatestThreadListView.as_view(), name="latest"),
-    path("search/", cached_for_visitors(search.SearchView.as_view()), name="search"),
+    path(
+        "search/",
+        cached_per_audience(search.search_audience)(search.SearchView.as_view()),
+        name="search",
+    ),
     path("outcomes/", outcomes.OutcomeListView.as_view(), name="outcome_list"),
     path("t/<int:pk>/outcome/", outcomes.OutcomeEditView.as_view(), name="outcome_edit"),
     path(

@@ -3,9 +3,9 @@ visitor (who is not signed in) of a profile, a thread or a directory page, and e
 person of a directory page, until the public content changes.
 
 - What is kept: a 200 response to a GET (or HEAD), per full path (query string included),
-  language and audience, for PAGE_TTL seconds at most. The audiences: visitors
-  (`cached_for_visitors`, `cached_for_everyone`); signed-in people, and the secretariat apart
-  as its menu differs (`cached_for_everyone`, for pages whose content is the same for all).
+  language and audience, for PAGE_TTL seconds at most. The audiences: visitors; and, for the
+  pages that say so, signed-in people (`cached_for_everyone`) or groups of them that see the
+  page alike (`cached_per_audience`), the secretariat always apart as its menu differs.
 - Each person's own parts are put in when serving: the account links (between the markers
   of layout.html: the unread count, the sign-out form) are rendered for them, and the CSRF
   tokens of the other forms (the language switcher's) are theirs.
@@ -107,18 +107,22 @@ def _may_hold_messages(request) -> bool:
     return False
 
 
-def _audience(request, *, signed_in: bool) -> str | None:
+def _audience(request, kwargs, signed_in_audience) -> str | None:
     """Who the request's page may be kept for and served to, or None to leave it alone."""
     if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
         return None
     user = request.user
-    if user.is_authenticated and not signed_in:
+    if user.is_authenticated and signed_in_audience is None:
         return None
     if _may_hold_messages(request):
         return None
     if not user.is_authenticated:
         return "visitors"
-    return "secretariat" if user.has_perm(SECRETARIAT_MENU_PERMISSION) else "signed-in"
+    audience = signed_in_audience(request, **kwargs)
+    if audience is None:
+        return None
+    menu = "secretariat" if user.has_perm(SECRETARIAT_MENU_PERMISSION) else "signed-in"
+    return f"{menu}:{audience}"
 
 
 def _key(request, audience, current_generation) -> str:
@@ -149,10 +153,10 @@ def _served(request, kept) -> HttpResponse:
     return HttpResponse(content, content_type=content_type)
 
 
-def _cached(view, *, signed_in: bool):
+def _cached(view, *, signed_in_audience=None):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        audience = _audience(request, signed_in=signed_in)
+        audience = _audience(request, kwargs, signed_in_audience)
         if audience is None:
             return view(request, *args, **kwargs)
         current = generation(GENERATION)
@@ -175,10 +179,21 @@ def _cached(view, *, signed_in: bool):
 
 def cached_for_visitors(view):
     """Serve the view's page to visitors (not signed in) from the cache, or keep it."""
-    return _cached(view, signed_in=False)
+    return _cached(view)
 
 
 def cached_for_everyone(view):
     """Serve the view's page from the cache to visitors and to signed-in people alike (the
     secretariat apart), or keep it: for pages whose content does not depend on who asks."""
-    return _cached(view, signed_in=True)
+    return _cached(view, signed_in_audience=lambda request, **kwargs: "everyone")
+
+
+def cached_per_audience(signed_in_audience):
+    """Like cached_for_everyone, for pages whose content depends on who asks in a few ways:
+    `signed_in_audience(request, **view_kwargs)` names the signed-in person's audience (a short
+    string that differs wherever the page would), or None for a page not to share."""
+
+    def decorator(view):
+        return _cached(view, signed_in_audience=signed_in_audience)
+
+    return decorator

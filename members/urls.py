@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eca_portal.shared_pages import cached_for_everyone, cached_for_visitors
+from eca_portal.shared_pages import cached_for_everyone, cached_per_audience
 from members.views import applications, directory, member_import, organisation, themes
 
 app_name = "members"
@@ -73,7 +73,9 @@ urlpatterns = [
     # One organisation.
     path(
         "<slug:slug>/",
-        cached_for_visitors(organisation.OrganisationDetailView.as_view()),
+        cached_per_audience(organisation.profile_audience)(
+            organisation.OrganisationDetailView.as_view()
+        ),
         name="organisation_detail",
     ),
     path("<slug:slug>/logo/", organisation.organisation_logo, name="organisation_logo"),

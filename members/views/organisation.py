@@ -41,6 +41,21 @@ def _pk_or_404(value) -> int:
         raise Http404 from None
 
 
+def profile_audience(request, slug) -> str | None:
+    """Who sees an organisation's profile alike (eca_portal.shared_pages): what
+    OrganisationDetailView.get_context_data decides from the person. Its own representatives'
+    page (their contacts manage it) is not shared."""
+    user = request.user
+    if is_secretariat(user):
+        return "secretariat"
+    representative = representative_of(user)
+    if representative is None:
+        return "no-organisation"
+    if representative.organisation.slug == slug:
+        return None
+    return "active-member" if representative.organisation.is_active_member else "other-member"
+
+
 class OrganisationDetailView(DetailView):
     """The profile. Active members are public; people's names only for signed-in members,
     never anyone's email address."""

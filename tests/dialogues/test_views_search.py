@@ -156,6 +156,21 @@ def test_nobody_finds_what_they_may_not_read(role, client_as, corpus):
     assert found == FINDS[role]
 
 
+def test_kept_result_pages_are_never_served_to_someone_who_finds_less(client_as, corpus):
+    """Result pages are kept per audience (eca_portal.shared_pages, views.search
+    .search_audience): whatever the order of searches, each role finds only its own."""
+    words = ("zebrapublic", "zebramembers", "zebrahidden", "zebrahiddenmembers")
+    for _ in range(2):
+        for role in PAGE_ROLES:
+            client = client_as(role)
+            for word in words:
+                _search(client, q=word)
+    for role in reversed(PAGE_ROLES):
+        client = client_as(role)
+        found = {word for word in words if f"<mark>{word}</mark>" in _text(_search(client, q=word))}
+        assert found == FINDS[role], role
+
+
 def test_moderators_see_that_a_result_is_hidden(client_as, corpus):
     text = _text(_search(client_as("moderator"), q="zebrahidden"))
     assert "Hidden by a moderator" in text
@@ -178,7 +193,9 @@ def test_search_results_in_a_fixed_number_of_queries(
     for index in range(count):
         PostFactory(thread=thread, author=authors[index % 3], body=f"cooperation example {index}")
     client.force_login(member)
-    with django_assert_max_num_queries(18):
+    # 19: the page's own, and one for the topics the person moderates, which decides with whom
+    # the page may be shared (views.search.search_audience).
+    with django_assert_max_num_queries(19):
         response = _search(client, q="cooperation")
     assert response.status_code == 200
     assert f"{count + 1} results for" in _text(response)

@@ -271,6 +271,29 @@ def test_representatives_of_a_suspended_member_do_not_see_other_members_names(
 @pytest.mark.parametrize("role", ROLES)
 def test_profile_actions_depend_on_the_role(sign_in, role, organisation, programme):
     html = sign_in(role).get(organisation.get_absolute_url()).content.decode()
+    assert_profile_actions_for(role, html, organisation, programme)
+
+
+def test_kept_profile_pages_are_never_served_to_another_role(
+    sign_in, organisation, programme, contact, officer, django_assert_max_num_queries
+):
+    """The profile is kept per audience (eca_portal.shared_pages, members.views.organisation
+    .profile_audience): whatever the order of visits, each role sees its own page."""
+    for _ in range(2):
+        for role in ROLES:
+            sign_in(role).get(organisation.get_absolute_url())
+    for role in reversed(ROLES):
+        html = sign_in(role).get(organisation.get_absolute_url()).content.decode()
+        assert_profile_actions_for(role, html, organisation, programme)
+        assert ("Karin Huber" in html) is (role not in {"anonymous", "non_member", "applicant"})
+    # Served from the cache: no organisation, programme or representative is read.
+    client = sign_in("other_contact")
+    client.get(organisation.get_absolute_url())
+    with django_assert_max_num_queries(6):
+        assert "Karin Huber" in client.get(organisation.get_absolute_url()).content.decode()
+
+
+def assert_profile_actions_for(role, html, organisation, programme):
     manages = role in MANAGERS
     assert (url("organisation_edit", organisation) in html) is manages
     assert ("Edit profile" in html) is manages
