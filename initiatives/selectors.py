@@ -345,6 +345,27 @@ def initiative_status_history(*, initiative):
 # --- Requests to join and invitations --------------------------------------------------------
 
 
+def organisation_takes_part(*, organisation_id, initiative_slug) -> bool:
+    """Whether the organisation has, or ever had, a part in the initiative: a partner row, or a
+    request or invitation in any state."""
+    return (
+        Initiative.objects.filter(slug=initiative_slug)
+        .filter(
+            Exists(
+                InitiativePartner.objects.filter(
+                    initiative=OuterRef("pk"), organisation_id=organisation_id
+                )
+            )
+            | Exists(
+                PartnerRequest.objects.filter(
+                    initiative=OuterRef("pk"), organisation_id=organisation_id
+                )
+            )
+        )
+        .exists()
+    )
+
+
 def partner_requests_pending_for_initiative(*, user, initiative):
     """What waits for an answer, oldest first: everything for the lead's representatives and
     the secretariat; the user's own organisation's request or invitation for others."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from eca_portal.shared_pages import cached_for_everyone, cached_for_visitors
+from eca_portal.shared_pages import cached_for_everyone, cached_per_audience
 from initiatives.views import detail, directory, propose
 
 app_name = "initiatives"
@@ -76,7 +76,7 @@ urlpatterns += [
 urlpatterns += [
     path(
         "<slug:slug>/",
-        cached_for_visitors(detail.InitiativeDetailView.as_view()),
+        cached_per_audience(detail.initiative_audience)(detail.InitiativeDetailView.as_view()),
         name="initiative_detail",
     ),
 ]

@@ -34,6 +34,26 @@ def _mark_answerable(pending, *, user, initiative) -> None:
             partner_request.answer_url = ""
 
 
+def initiative_audience(request, slug) -> str | None:
+    """Who sees an initiative's page alike (eca_portal.shared_pages): signed-in people whose
+    organisation has no part in it (no partner row, no request or invitation, ever), by what
+    initiative_access decides from the person. The partners' and the secretariat's pages
+    (requests, actions) are not shared."""
+    user = request.user
+    if permissions.is_secretariat(user):
+        return None
+    representative = permissions.representative_of(user)
+    if representative is None:
+        return "no-organisation"
+    if selectors.organisation_takes_part(
+        organisation_id=representative.organisation_id, initiative_slug=slug
+    ):
+        return None
+    reader = "member-reader" if permissions.sees_member_content(user) else "outsider"
+    contact = "contact" if permissions.active_contact(user) is not None else "representative"
+    return f"{reader}:{contact}"
+
+
 class InitiativeDetailView(DetailView):
     template_name = "initiatives/initiative_detail.html"
     context_object_name = "initiative"

@@ -124,6 +124,32 @@ def test_action_links_follow_the_role(client, as_role, role, initiative):
         assert "Sign in</a> to take part" in html
 
 
+def test_kept_pages_are_never_served_to_another_role(
+    client, as_role, rich_initiative, partner_contact, other_organisation
+):
+    """The page is kept per audience (eca_portal.shared_pages, views.detail
+    .initiative_audience): whatever the order of visits, each role sees its own actions and
+    only members see the contact people; a request to join makes one's page one's own."""
+    for _ in range(2):
+        for role in ROLES:
+            client.logout()
+            page_as(client, as_role(role), rich_initiative)
+    for role in reversed(ROLES):
+        client.logout()
+        html = page_as(client, as_role(role), rich_initiative)
+        for label, roles in ACTIONS.items():
+            assert (label in html) is (role in roles), (role, label)
+        assert (partner_contact.email in html) is (role in MEMBER_ROLES), role
+    services.partner_request_create(
+        initiative=rich_initiative,
+        acting_user=as_role("other_contact"),
+        statement="We run a hydrogen cluster.",
+    )
+    client.logout()
+    html = page_as(client, as_role("other_contact"), rich_initiative)
+    assert f"{other_organisation.name} asks to join." in html
+
+
 def test_the_description_is_shown_sanitised(client, lead_contact):
     initiative = InitiativeFactory(
         proposer=lead_contact, description="**Bold** <script>alert(1)</script>"
