@@ -17,7 +17,6 @@ from django.views.generic import ListView, TemplateView
 from dialogues import permissions, selectors, services
 from dialogues.forms import FollowForm, PostForm, ThreadFilterForm
 from dialogues.models import POSTS_PER_PAGE, Follow, post_page_number
-from dialogues.rendering import mention_markup
 from eca_portal.pagination import ForgivingPaginationMixin
 
 THREADS_PER_PAGE = 30
@@ -63,24 +62,6 @@ def write_refusal(*, user, topic, access, thread=None) -> str:
     if thread is not None and thread.is_locked and not access.can_moderate:
         return _("This thread is locked: only its moderators can still post.")
     return ""
-
-
-def mention_directory(*, user, topic) -> list[dict]:
-    """The people the editor can mention, with the exact text to type (the list shown when the
-    autocomplete script does not run)."""
-    return [
-        {
-            "name": person.full_name,
-            "organisation": _organisation_name(person),
-            "markup": mention_markup(person),
-        }
-        for person in selectors.mention_directory_for_user(user=user, topic=topic)
-    ]
-
-
-def _organisation_name(person) -> str:
-    representative = getattr(person, "representative", None)
-    return representative.organisation.name if representative is not None else ""
 
 
 # --- The topics ---------------------------------------------------------------------------------
@@ -292,7 +273,7 @@ class ThreadDetailView(TemplateView):
         )
         if may_reply:
             context["reply_form"] = PostForm()
-            context["mention_people"] = mention_directory(user=user, topic=topic)
+            context["mention_people"] = selectors.mention_directory_for_user(user=user, topic=topic)
         return context
 
 

@@ -21,7 +21,7 @@ from dialogues import permissions, selectors, services
 from dialogues.forms import PostEditForm, PostForm, ThreadForm
 from dialogues.rendering import mention_markup
 from dialogues.services import DialogueError
-from dialogues.views.reading import mention_directory, thread_page_url, write_refusal
+from dialogues.views.reading import thread_page_url, write_refusal
 from eca_portal.forms import form_errors_attach
 
 MENTION_QUERY_MAX_LENGTH = 100
@@ -90,7 +90,9 @@ class ThreadCreateView(_WritingPageMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             topic=self.topic,
-            mention_people=mention_directory(user=self.request.user, topic=self.topic),
+            mention_people=selectors.mention_directory_for_user(
+                user=self.request.user, topic=self.topic
+            ),
             **kwargs,
         )
 
@@ -175,7 +177,9 @@ class PostCreateView(_WritingPageMixin, FormView):
             thread=self.thread,
             topic=self.thread.topic,
             reply_to_post=self.reply_to_post,
-            mention_people=mention_directory(user=self.request.user, topic=self.thread.topic),
+            mention_people=selectors.mention_directory_for_user(
+                user=self.request.user, topic=self.thread.topic
+            ),
             **kwargs,
         )
 
@@ -251,7 +255,9 @@ class PostEditView(_WritingPageMixin, FormView):
             topic=post.thread.topic,
             # One small read of the post being edited: how many files it has already.
             attachments=list(post.attachments.order_by("pk")),
-            mention_people=mention_directory(user=self.request.user, topic=post.thread.topic),
+            mention_people=selectors.mention_directory_for_user(
+                user=self.request.user, topic=post.thread.topic
+            ),
             **kwargs,
         )
 

@@ -16,6 +16,7 @@ from tests.dialogues.factories import (
     docx_file,
     exe_file,
     image_file,
+    member_user,
     pdf_file,
 )
 from tests.members.factories import PolicyThemeFactory
@@ -495,3 +496,25 @@ def test_without_javascript_the_editor_lists_the_people_one_can_mention(
     assert "Nora Visitor" not in html
     # Not oneself.
     assert f"(user:{member.pk})" not in html
+
+
+def test_the_listed_people_follow_changes_and_never_include_oneself(
+    client, thread, member, other_member
+):
+    """The list is kept per topic (selectors.mention_directory_for_user): each person is left
+    out of their own, and a change of people shows on the next page."""
+    client.force_login(other_member)
+    text(client.get(reply_url(thread)))  # starts the cache's generation
+    assert f"(user:{member.pk})" in text(client.get(reply_url(thread)))
+    client.force_login(member)
+    html = text(client.get(reply_url(thread)))
+    assert f"(user:{member.pk})" not in html
+    assert f"<code>@[Oskar Other](user:{other_member.pk})</code>" in html
+    other_member.full_name = "Oskar Renamed"
+    other_member.save()
+    html = text(client.get(reply_url(thread)))
+    assert f"<code>@[Oskar Renamed](user:{other_member.pk})</code>" in html
+    newcomer = member_user(full_name="Aino Newcomer")
+    assert f"<code>@[Aino Newcomer](user:{newcomer.pk})</code>" in text(
+        client.get(reply_url(thread))
+    )
