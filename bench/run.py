@@ -385,6 +385,11 @@ def plans_markdown(report, started) -> str:
         lines.append(
             f"## {entry['page']} ({entry['role']}): {entry['queries']} queries, "
             f"{entry['query_ms']} ms in SQL, HTTP {entry['status']}"
+            + (
+                f", computed (not from the shared cache) in {entry['computed_ms']} ms"
+                if "computed_ms" in entry
+                else ""
+            )
         )
         lines.append("")
         for number, plan in enumerate(entry["heaviest"], 1):
