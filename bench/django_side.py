@@ -210,6 +210,7 @@ def explain(out_path: str, pages_path: str | None = None) -> None:
             if page["name"].startswith("ceiling"):
                 continue
             client = _client_for(role)
+            client.get(page["url"])  # warm: templates compiled, the session's first request
             # The queries of the page as it is computed, not served from the shared cache.
             shared_pages.public_content_changed()
             started = time.perf_counter()
