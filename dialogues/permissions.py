@@ -161,3 +161,16 @@ def topic_readers_q(topic) -> Q:
         Topic.moderators.through.objects.filter(user_id=OuterRef("pk"), topic_id=topic.pk)
     )
     return Q(is_active=True) & (members | moderators | secretariat_users_q())
+
+
+def reading_audience(user) -> str:
+    """Who reads the dialogues alike (eca_portal.shared_pages): the same topics, and the same
+    moderated ones (where hidden posts show and moderation links appear). For a signed-in
+    person; the secretariat reads and moderates everything."""
+    if is_secretariat(user):
+        return "all-topics"
+    readable = "member-topics" if is_member_reader(user) else "public-topics"
+    moderated = Topic.moderators.through.objects.filter(user_id=user.pk).values_list(
+        "topic_id", flat=True
+    )
+    return f"{readable}:moderating:{','.join(map(str, sorted(moderated)))}"

@@ -94,14 +94,15 @@ def _require_read(user, topic) -> None:
 # --- Topics -----------------------------------------------------------------------------------
 
 
-def topic_list_for_user(*, user) -> list:
+def topic_list_for_user(*, user, with_unread: bool = True) -> list:
     """The topics the person may read, open ones first, with their number of threads and of
     posts, last activity and (signed in) how many threads have posts they have not read.
 
     Three queries whatever the number of topics and threads: the topics (and their moderators),
     then the figures of all their threads grouped by topic, and the unread threads grouped by
     topic (a correlated subquery per figure and topic scanned each topic's threads four times:
-    9 ms at the default size of bench/, against about 3)."""
+    9 ms at the default size of bench/, against about 3). Without `with_unread`, every
+    `unread_thread_count` is 0 (the overview fills them in per person: views.reading)."""
     topics = list(
         Topic.objects.filter(permissions.readable_topics_q(user))
         .prefetch_related(_moderators_prefetch())
@@ -119,17 +120,7 @@ def topic_list_for_user(*, user) -> list:
             last_activity_at=Max("last_activity_at"),
         )
     }
-    unread = {}
-    if user.is_authenticated:
-        unread = dict(
-            Thread.objects.filter(topic__in=ids, post_count__gt=0)
-            .annotate(my_read=FilteredRelation("read_states", condition=Q(read_states__user=user)))
-            .filter(Q(my_read__isnull=True) | Q(my_read__last_read_post_number__lt=F("post_count")))
-            .order_by()
-            .values("topic")
-            .annotate(total=Count("*"))
-            .values_list("topic", "total")
-        )
+    unread = unread_thread_counts_for_user(user=user, topic_ids=ids) if with_unread else {}
     for topic in topics:
         row = figures.get(topic.pk, {})
         topic.thread_count = row.get("thread_count", 0)
@@ -137,6 +128,22 @@ def topic_list_for_user(*, user) -> list:
         topic.last_activity_at = row.get("last_activity_at")
         topic.unread_thread_count = unread.get(topic.pk, 0)
     return topics
+
+
+def unread_thread_counts_for_user(*, user, topic_ids) -> dict[int, int]:
+    """{topic id: how many of its threads have posts the person has not read}, for the topics
+    with any; empty for visitors. One query."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        Thread.objects.filter(topic__in=topic_ids, post_count__gt=0)
+        .annotate(my_read=FilteredRelation("read_states", condition=Q(read_states__user=user)))
+        .filter(Q(my_read__isnull=True) | Q(my_read__last_read_post_number__lt=F("post_count")))
+        .order_by()
+        .values("topic")
+        .annotate(total=Count("*"))
+        .values_list("topic", "total")
+    )
 
 
 def topic_options_for_user(*, user):

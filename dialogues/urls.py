@@ -8,7 +8,13 @@ app_name = "dialogues"
 # Fixed paths first; the topic pages (a topic's slug can be any word) come last, below.
 urlpatterns = [
     # Reading: the topics, a thread, permalinks, history, attachments.
-    path("", cached_for_visitors(reading.TopicListView.as_view()), name="topic_list"),
+    path(
+        "",
+        cached_per_audience(reading.reading_audience, personal=reading.topic_list_personal)(
+            reading.TopicListView.as_view()
+        ),
+        name="topic_list",
+    ),
     path("mark-all-read/", reading.mark_all_read, name="mark_all_read"),
     path(
         "t/<int:pk>/", cached_for_visitors(reading.ThreadDetailView.as_view()), name="thread_detail"
@@ -31,7 +37,7 @@ urlpatterns = [
     path("latest/", latest.LatestThreadListView.as_view(), name="latest"),
     path(
         "search/",
-        cached_per_audience(search.search_audience)(search.SearchView.as_view()),
+        cached_per_audience(reading.reading_audience)(search.SearchView.as_view()),
         name="search",
     ),
     path("outcomes/", outcomes.OutcomeListView.as_view(), name="outcome_list"),

@@ -126,9 +126,9 @@ def _audience(request, kwargs, signed_in_audience) -> str | None:
 
 
 def _key(request, audience, current_generation) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    language = translation.get_language()
-    return f"shared-page:{current_generation}:{audience}:{language}:{path}"
+    # Hashed: a path and an audience (a moderator's topics) can be long.
+    page = hashlib.sha256(f"{audience}\n{request.get_full_path()}".encode()).hexdigest()
+    return f"shared-page:{current_generation}:{translation.get_language()}:{page}"
 
 
 def _keep(key, response) -> None:
@@ -140,7 +140,7 @@ def _keep(key, response) -> None:
     cache.set(key, (response["Content-Type"], content), PAGE_TTL)
 
 
-def _served(request, kept) -> HttpResponse:
+def _served(request, kept, personal) -> HttpResponse:
     content_type, content = kept
     if _BLANK_ACCOUNT_NAV in content:
         account_nav = render_to_string("partials/account_nav.html", request=request)
@@ -150,29 +150,46 @@ def _served(request, kept) -> HttpResponse:
     if _BLANK_TOKEN_FIELD in content:
         filled = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
         content = content.replace(_BLANK_TOKEN_FIELD, filled)
+    if personal is not None:
+        content = personal(request, content)
     return HttpResponse(content, content_type=content_type)
 
 
-def _cached(view, *, signed_in_audience=None):
+def _personalised(request, response, personal):
+    """The view's own response with the person's parts filled in (after it is kept)."""
+    if personal is None or response.status_code != 200 or response.streaming:
+        return response
+
+    def fill(rendered):
+        rendered.content = personal(request, rendered.content.decode(rendered.charset))
+
+    if hasattr(response, "add_post_render_callback"):
+        response.add_post_render_callback(fill)
+    else:
+        fill(response)
+    return response
+
+
+def _cached(view, *, signed_in_audience=None, personal=None):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         audience = _audience(request, kwargs, signed_in_audience)
         if audience is None:
-            return view(request, *args, **kwargs)
+            return _personalised(request, view(request, *args, **kwargs), personal)
         current = generation(GENERATION)
         if current is None:  # just started: what is computed now may predate a change
-            return view(request, *args, **kwargs)
+            return _personalised(request, view(request, *args, **kwargs), personal)
         key = _key(request, audience, current)
         kept = cache.get(key)
         if kept is not None:
-            return _served(request, kept)
+            return _served(request, kept, personal)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
             if hasattr(response, "add_post_render_callback"):
                 response.add_post_render_callback(lambda rendered: _keep(key, rendered))
             else:
                 _keep(key, response)
-        return response
+        return _personalised(request, response, personal)
 
     return wrapper
 
@@ -188,12 +205,15 @@ def cached_for_everyone(view):
     return _cached(view, signed_in_audience=lambda request, **kwargs: "everyone")
 
 
-def cached_per_audience(signed_in_audience):
+def cached_per_audience(signed_in_audience, *, personal=None):
     """Like cached_for_everyone, for pages whose content depends on who asks in a few ways:
     `signed_in_audience(request, **view_kwargs)` names the signed-in person's audience (a short
-    string that differs wherever the page would), or None for a page not to share."""
+    string that differs wherever the page would), or None for a page not to share.
+
+    `personal(request, html) -> html`, when given, fills the person's own parts into markers
+    that the page's template always renders instead of them (kept or not)."""
 
     def decorator(view):
-        return _cached(view, signed_in_audience=signed_in_audience)
+        return _cached(view, signed_in_audience=signed_in_audience, personal=personal)
 
     return decorator

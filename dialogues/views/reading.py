@@ -2,12 +2,14 @@
 post's history and attachment downloads; and what a reader does without writing: follow or mute,
 mark as read."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -67,18 +69,47 @@ def write_refusal(*, user, topic, access, thread=None) -> str:
 # --- The topics ---------------------------------------------------------------------------------
 
 
+def reading_audience(request, **kwargs) -> str:
+    """Who sees the overview and search results alike (eca_portal.shared_pages)."""
+    return permissions.reading_audience(request.user)
+
+
 class TopicListView(TemplateView):
-    """Every topic the person may read, with its counts and (signed in) what is unread."""
+    """Every topic the person may read, with its counts; what is unread for the signed-in person
+    is filled in by topic_list_personal, so that the rest is shared (urls.py)."""
 
     template_name = "dialogues/topic_list.html"
 
     def get_context_data(self, **kwargs):
-        topics = list(selectors.topic_list_for_user(user=self.request.user))
-        return super().get_context_data(
-            topics=topics,
-            unread_total=sum(topic.unread_thread_count for topic in topics),
-            **kwargs,
-        )
+        topics = selectors.topic_list_for_user(user=self.request.user, with_unread=False)
+        return super().get_context_data(topics=topics, **kwargs)
+
+
+_UNREAD_MARKER = re.compile(r"<!-- unread:(\d+) -->")
+_MARK_ALL_READ_MARKER = "<!-- mark-all-read -->"
+
+
+def topic_list_personal(request, html: str) -> str:
+    """The overview's parts for one person, into its markers: each topic's unread threads and,
+    if anything is unread, the button to mark everything as read (one query)."""
+    user = request.user
+    if not user.is_authenticated:
+        return _UNREAD_MARKER.sub("", html).replace(_MARK_ALL_READ_MARKER, "")
+    unread = selectors.unread_thread_counts_for_user(
+        user=user, topic_ids=[int(pk) for pk in _UNREAD_MARKER.findall(html)]
+    )
+    html = _UNREAD_MARKER.sub(
+        lambda marker: render_to_string(
+            "dialogues/partials/topic_unread.html", {"count": unread.get(int(marker[1]), 0)}
+        ),
+        html,
+    )
+    mark_all_read = (
+        render_to_string("dialogues/partials/mark_all_read.html", request=request)
+        if any(unread.values())
+        else ""
+    )
+    return html.replace(_MARK_ALL_READ_MARKER, mark_all_read)
 
 
 @require_POST

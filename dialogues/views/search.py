@@ -8,27 +8,15 @@ import re
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from dialogues import permissions, selectors
+from dialogues import selectors
 from dialogues.forms import SearchForm
 from dialogues.views.links import post_url, thread_url
 from eca_portal.pagination import ForgivingPaginationMixin
-from members.permissions import is_secretariat
 
 SEARCH_PAGE_SIZE = 20
 # Shorter searches match almost everything and say little.
 QUERY_MIN_LENGTH = 2
 _LETTERS_RE = re.compile(r"[^\W_]", re.UNICODE)
-
-
-def search_audience(request) -> str:
-    """Who gets the same results (eca_portal.shared_pages): those who read the same topics and
-    moderate the same ones (they find hidden posts there), as post_search_for_user decides."""
-    user = request.user
-    if is_secretariat(user):
-        return "all-topics"
-    readable = "member-topics" if permissions.is_member_reader(user) else "public-topics"
-    moderated = selectors.topic_options_moderated_by(user=user).values_list("pk", flat=True)
-    return f"{readable}:moderating:{','.join(map(str, sorted(moderated)))}"
 
 
 class SearchView(ForgivingPaginationMixin, ListView):

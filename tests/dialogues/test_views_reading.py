@@ -4,6 +4,7 @@ history, attachment downloads, following and marking as read — for every role.
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,8 +32,9 @@ MEMBERS_TOPIC_READERS = {"member", "suspended_member", "moderator", "secretariat
 # and the people one can mention. The bound holds for 3 posts as for 300.
 THREAD_PAGE_MAX_QUERIES = 32
 TOPIC_PAGE_MAX_QUERIES = 22
-# The overview: the topics, their moderators, their threads' figures, the unread threads.
-OVERVIEW_MAX_QUERIES = 19
+# The overview: the topics, their moderators, their threads' figures, the unread threads, the
+# topics one moderates (who shares the page: views.reading.reading_audience).
+OVERVIEW_MAX_QUERIES = 20
 
 
 def text(response) -> str:
@@ -129,6 +131,40 @@ def test_a_new_post_shows_as_unread_to_the_other_member_through_the_pages(
     # The author's own posts are never unread for them.
     client.force_login(member)
     assert "Nothing new" in text(client.get(reverse("dialogues:topic_list")))
+
+
+def test_members_share_the_overview_with_their_own_unread_threads(
+    topic, member, other_member, django_assert_max_num_queries
+):
+    """The overview is kept per reading audience (eca_portal.shared_pages); each person's
+    unread threads and "mark everything as read" are filled in for them
+    (views.reading.topic_list_personal)."""
+    thread = ThreadFactory(topic=topic, author=member, title="Cluster vouchers")
+    ThreadFactory(topic=topic, author=member, title="Cluster labels")
+    author, reader = Client(), Client()
+    author.force_login(member)
+    reader.force_login(other_member)
+    for _ in range(2):
+        author.get(reverse("dialogues:topic_list"))
+    reader.get(thread_url(thread))  # reads one of the two threads
+    # Served from the cache: the person, their role, their moderated topics and unread threads.
+    with django_assert_max_num_queries(8):
+        html = text(reader.get(reverse("dialogues:topic_list")))
+    assert "1 thread with new posts" in html
+    assert "Mark everything as read" in html
+    html = text(author.get(reverse("dialogues:topic_list")))
+    assert "Nothing new" in html and "thread with new posts" not in html
+    assert "Mark everything as read" not in html
+    # The button works with the token it was served with.
+    token = re.search(
+        r'action="/dialogues/mark-all-read/"[^>]*>\s*<input type="hidden" '
+        r'name="csrfmiddlewaretoken" value="([^"]+)"',
+        text(reader.get(reverse("dialogues:topic_list"))),
+    ).group(1)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = reader.cookies
+    strict.post(reverse("dialogues:mark_all_read"), {"csrfmiddlewaretoken": token})
+    assert "Nothing new" in text(reader.get(reverse("dialogues:topic_list")))
 
 
 def test_opening_a_long_thread_jumps_to_the_page_of_the_first_unread_post(
