@@ -13,6 +13,7 @@ outcomes (outcome_list_for_user), search (post_search_for_user), moderation
 (mention_candidates_for_user), and attachment downloads (attachment_get_for_user).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -132,18 +133,56 @@ def topic_list_for_user(*, user, with_unread: bool = True) -> list:
 
 def unread_thread_counts_for_user(*, user, topic_ids) -> dict[int, int]:
     """{topic id: how many of its threads have posts the person has not read}, for the topics
-    with any; empty for visitors. One query."""
+    with any; empty for visitors.
+
+    Counted as the topic's threads with posts minus those the person has read to the end: the
+    first number is kept for everyone (_threads_with_posts_by_topic), the second reads only the
+    person's own read positions; scanning every thread of the topics for each person took about
+    3 ms at the default size of bench/."""
     if not user.is_authenticated:
         return {}
-    return dict(
-        Thread.objects.filter(topic__in=topic_ids, post_count__gt=0)
-        .annotate(my_read=FilteredRelation("read_states", condition=Q(read_states__user=user)))
-        .filter(Q(my_read__isnull=True) | Q(my_read__last_read_post_number__lt=F("post_count")))
-        .order_by()
-        .values("topic")
-        .annotate(total=Count("*"))
-        .values_list("topic", "total")
+    topic_ids = set(topic_ids)
+    # The person's read positions first, then their threads by primary key: joined in one
+    # query, PostgreSQL scans every thread to hash them (1.3 ms against 0.3).
+    positions = dict(
+        ReadState.objects.filter(user=user).values_list("thread_id", "last_read_post_number")
     )
+    read_to_the_end = Counter(
+        topic_id
+        for thread_id, topic_id, post_count in Thread.objects.filter(
+            pk__in=positions, topic__in=topic_ids, post_count__gt=0
+        ).values_list("pk", "topic", "post_count")
+        if positions[thread_id] >= post_count
+    )
+    counts = {
+        topic_id: total - read_to_the_end.get(topic_id, 0)
+        for topic_id, total in _threads_with_posts_by_topic().items()
+        if topic_id in topic_ids
+    }
+    return {topic_id: count for topic_id, count in counts.items() if count > 0}
+
+
+# How long the number of threads of each topic is kept at most (forgotten sooner, with
+# eca_portal.shared_pages' generation, when any post or thread changes).
+THREAD_TOTALS_TTL = 10 * 60
+
+
+def _threads_with_posts_by_topic() -> dict[int, int]:
+    """{topic id: its threads that have posts}, for every topic: the same for everyone."""
+    current = generation(shared_pages.GENERATION)
+    key = f"threads-with-posts-by-topic:{current}"
+    totals = cache.get(key) if current is not None else None
+    if totals is None:
+        totals = dict(
+            Thread.objects.filter(post_count__gt=0)
+            .order_by()
+            .values("topic")
+            .annotate(total=Count("*"))
+            .values_list("topic", "total")
+        )
+        if current is not None:
+            cache.set(key, totals, THREAD_TOTALS_TTL)
+    return totals
 
 
 def topic_options_for_user(*, user):

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 # One bound for both sizes: a query per row would blow it at 300. (About half of it is the
 # person's role: permissions, representative, organisation, as in a fresh request.)
-PAGE_QUERIES = 16
+PAGE_QUERIES = 17
 
 
 def _fresh(user):
