@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -61,7 +60,7 @@ from dialogues.models import (
 from dialogues.rendering import mention_markup
 from dialogues.search import SEARCH_CONFIG, search_query
 from eca_portal import shared_pages
-from eca_portal.cache_generations import generation
+from eca_portal.cache_generations import cached_in_generation
 from members.permissions import is_secretariat
 
 # Heavy columns a list never shows.
@@ -169,20 +168,18 @@ THREAD_TOTALS_TTL = 10 * 60
 
 def _threads_with_posts_by_topic() -> dict[int, int]:
     """{topic id: its threads that have posts}, for every topic: the same for everyone."""
-    current = generation(shared_pages.GENERATION)
-    key = f"threads-with-posts-by-topic:{current}"
-    totals = cache.get(key) if current is not None else None
-    if totals is None:
-        totals = dict(
+    return cached_in_generation(
+        shared_pages.GENERATION,
+        "dialogues:threads-with-posts-by-topic",
+        THREAD_TOTALS_TTL,
+        lambda: dict(
             Thread.objects.filter(post_count__gt=0)
             .order_by()
             .values("topic")
             .annotate(total=Count("*"))
             .values_list("topic", "total")
-        )
-        if current is not None:
-            cache.set(key, totals, THREAD_TOTALS_TTL)
-    return totals
+        ),
+    )
 
 
 def topic_options_for_user(*, user):
@@ -756,17 +753,15 @@ def mention_directory_for_user(*, user, topic, limit: int = 50) -> list[dict]:
     the default size of bench/, on every thread page a member opens."""
     if not permissions.can_write(user, topic):
         return []
-    current = generation(shared_pages.GENERATION)
-    key = f"mention-directory:{current}:{topic.pk}:{limit}"
-    people = cache.get(key) if current is not None else None
-    if people is None:
+
+    def readers_by_name():
         readers = (
             get_user_model()
             .objects.filter(permissions.topic_readers_q(topic))
             .select_related("representative__organisation")
             .order_by("full_name", "pk")[: limit + 1]  # one more: the person is left out below
         )
-        people = [
+        return [
             {
                 "pk": person.pk,
                 "name": person.full_name,
@@ -775,8 +770,13 @@ def mention_directory_for_user(*, user, topic, limit: int = 50) -> list[dict]:
             }
             for person in readers
         ]
-        if current is not None:
-            cache.set(key, people, MENTION_DIRECTORY_TTL)
+
+    people = cached_in_generation(
+        shared_pages.GENERATION,
+        f"dialogues:mention-directory:{topic.pk}:{limit}",
+        MENTION_DIRECTORY_TTL,
+        readers_by_name,
+    )
     return [person for person in people if person["pk"] != user.pk][:limit]
 
 

@@ -1,9 +1,12 @@
 """Cache generations: a number in the cache that keys of cached values include, so that moving
 it on forgets all of them at once (a key-value cache cannot delete by prefix). Used where one
 change can alter many cached values: the header's unread counts (notifications/counts.py),
-an initiative page's similar initiatives (initiatives/selectors.py)."""
+an initiative page's similar initiatives (initiatives/selectors.py), whole pages
+(eca_portal/shared_pages.py) and what the dialogue pages keep beside them
+(dialogues/selectors.py)."""
 
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -31,3 +34,16 @@ def generation_next(name: str) -> None:
 
     step()
     transaction.on_commit(step)
+
+
+def cached_in_generation(name: str, key: str, timeout: int, compute: Callable):
+    """The value kept under `key` in generation `name`, or compute() (kept for `timeout`
+    seconds at most, unless the generation has just started)."""
+    current = generation(name)
+    full_key = f"{key}:{current}"
+    value = cache.get(full_key) if current is not None else None
+    if value is None:
+        value = compute()
+        if current is not None:
+            cache.set(full_key, value, timeout)
+    return value

@@ -22,7 +22,6 @@ from decimal import Decimal
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
-from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -45,7 +44,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from dialogues.search import search_query
-from eca_portal.cache_generations import generation, generation_next
+from eca_portal.cache_generations import cached_in_generation, generation_next
 from initiatives import permissions
 from initiatives.models import (
     Commitment,
@@ -862,16 +861,14 @@ SIMILAR_GENERATION = "initiatives-similar"
 
 def initiative_similar_for_page(*, initiative: Initiative) -> list[SimilarMatch]:
     """initiative_similar(exclude=initiative) for the initiative's own page, cached."""
-    current = generation(SIMILAR_GENERATION)
-    key = f"initiatives:similar:{current}:{initiative.pk}:{get_language()}"
-    matches = cache.get(key) if current is not None else None
-    if matches is None:
-        matches = initiative_similar(
+    return cached_in_generation(
+        SIMILAR_GENERATION,
+        f"initiatives:similar:{initiative.pk}:{get_language()}",
+        SIMILAR_CACHE_TTL,
+        lambda: initiative_similar(
             draft=InitiativeDraft.from_initiative(initiative), exclude=initiative
-        )
-        if current is not None:
-            cache.set(key, matches, SIMILAR_CACHE_TTL)
-    return matches
+        ),
+    )
 
 
 def initiative_similar_forget_all(**_signal_arguments) -> None:
