@@ -36,8 +36,8 @@ PAGE_TTL = 5 * 60
 
 # Models of these apps are what the public pages show (users: authors' names).
 PUBLIC_APPS = {"accounts", "members", "dialogues", "initiatives"}
-# One person's own state, or the secretariat's records: never shown to visitors. Their writes
-# (some on every signed-in page view) must not forget every visitor page.
+# One person's own state, or the secretariat's records: never part of a shared page. Their writes
+# (some on every signed-in page view) must not forget every shared page.
 PRIVATE_MODELS = {
     "dialogues.readstate",
     "dialogues.follow",
@@ -63,14 +63,14 @@ SECRETARIAT_MENU_PERMISSION = "members.review_membershipapplication"
 
 
 def connect_signals() -> None:
-    """Forget visitor pages when public content changes (from eca_portal.apps)."""
+    """Forget shared pages when public content changes (from eca_portal.apps)."""
     post_save.connect(forget_on_save, dispatch_uid="shared_pages_save")
     post_delete.connect(forget_on_change, dispatch_uid="shared_pages_delete")
     m2m_changed.connect(forget_on_m2m_change, dispatch_uid="shared_pages_m2m")
 
 
 def public_content_changed() -> None:
-    """Forget every kept visitor page (now, and again when the transaction commits)."""
+    """Forget every shared page (now, and again when the transaction commits)."""
     generation_next(GENERATION)
 
 
