@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from eca_portal.cache_generations import generation, generation_next
+from members.permissions import is_secretariat
 
 GENERATION = "public-content"
 PAGE_TTL = 5 * 60
@@ -58,8 +59,6 @@ _BLANK_TOKEN_FIELD = 'name="csrfmiddlewaretoken" value=""'
 _MESSAGES_SHOWN = '<div class="messages"'
 _ACCOUNT_NAV = re.compile(r"(<!-- account-nav -->).*?(<!-- /account-nav -->)", re.DOTALL)
 _BLANK_ACCOUNT_NAV = "<!-- account-nav --><!-- /account-nav -->"
-# The permission that puts the secretariat's entry in the menu (templates/partials/nav_items.html).
-SECRETARIAT_MENU_PERMISSION = "members.review_membershipapplication"
 
 
 def connect_signals() -> None:
@@ -121,7 +120,8 @@ def _audience(request, kwargs, signed_in_audience) -> str | None:
     audience = signed_in_audience(request, **kwargs)
     if audience is None:
         return None
-    menu = "secretariat" if user.has_perm(SECRETARIAT_MENU_PERMISSION) else "signed-in"
+    # The secretariat's menu has an entry of its own (templates/partials/nav_items.html).
+    menu = "secretariat" if is_secretariat(user) else "signed-in"
     return f"{menu}:{audience}"
 
 
