@@ -74,6 +74,10 @@ def public_content_changed() -> None:
 
 
 def is_public_model(model) -> bool:
+    # Migrations save historical models ("__fake__"): nothing is shared before the portal
+    # runs, and the cache may not exist yet (the database cache's table comes after migrate).
+    if model.__module__ == "__fake__":
+        return False
     meta = model._meta
     return meta.app_label in PUBLIC_APPS and meta.label_lower not in PRIVATE_MODELS
 
