@@ -5,6 +5,8 @@ cookies of the benchmark accounts, and EXPLAIN ANALYZE the heaviest queries of e
     python bench/django_side.py pages      → JSON list of pages on stdout
     python bench/django_side.py sessions   → JSON {role: session key} on stdout
     python bench/django_side.py explain OUT.json [PAGES.json] → the query plans, as JSON
+    python bench/django_side.py profile "PAGE NAME" ROLE [REQUESTS] → where a page's time goes
+      (cProfile over REQUESTS warm in-process requests, 50 by default)
 """
 
 import json
@@ -264,6 +266,29 @@ def explain(out_path: str, pages_path: str | None = None) -> None:
     Path(out_path).write_text(json.dumps(report, indent=2))
 
 
+def profile(page_name: str, role: str, requests: int = 50) -> None:
+    """Profile a page as its role gets it (from the shared cache where it is kept): the
+    functions that take the most time, by their own time and with what they call."""
+    import cProfile
+    import pstats
+
+    page = next(page for page in pages() if page["name"] == page_name)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = _client_for(role)
+    client.get(page["url"])  # warm: templates compiled, the session's first request
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(page["url"])
+    profiler.disable()
+    took = (time.perf_counter() - started) * 1000 / requests
+    print(f"{page_name} as {role}: {took:.1f} ms a request (under the profiler)")
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "pages":
@@ -272,5 +297,7 @@ if __name__ == "__main__":
         print(json.dumps(sessions()))
     elif command == "explain":
         explain(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    elif command == "profile":
+        profile(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 50)
     else:
         sys.exit(__doc__)

@@ -230,10 +230,11 @@ def topic_get_for_user(*, user, slug) -> Topic:
 # --- Thread lists -----------------------------------------------------------------------------
 
 
-def _thread_rows(threads, *, user):
+def _thread_rows(threads, *, user, with_read_state: bool = True):
     """Shape a thread list: author, organisation, last post's author, themes, whether it has an
-    outcome, and — for a signed-in person — `last_read_number` and `unread_count` (posts not
-    read yet), all in the list's own query (plus one for the themes)."""
+    outcome, and — for a signed-in person, unless `with_read_state` is False — `last_read_number`
+    and `unread_count` (posts not read yet), all in the list's own query (plus one for the
+    themes)."""
     threads = (
         threads.select_related(
             "topic",
@@ -246,7 +247,7 @@ def _thread_rows(threads, *, user):
         .prefetch_related("themes")
         .annotate(has_outcome=Exists(Outcome.objects.filter(thread=OuterRef("pk"))))
     )
-    if user.is_authenticated:
+    if user.is_authenticated and with_read_state:
         threads = threads.annotate(
             my_read=FilteredRelation("read_states", condition=Q(read_states__user=user))
         ).annotate(
@@ -269,11 +270,28 @@ def _filtered(threads, *, kind=None, theme=None):
     return threads
 
 
-def thread_list_for_topic(*, user, topic, kind: str | None = None, theme=None):
-    """A topic's threads: pinned first, then by last activity; filter by kind and theme."""
+def thread_list_for_topic(
+    *, user, topic, kind: str | None = None, theme=None, with_read_state: bool = True
+):
+    """A topic's threads: pinned first, then by last activity; filter by kind and theme. Without
+    `with_read_state`, the same for everyone who may read the topic (the person's unread posts
+    come from thread_read_positions_for_user)."""
     _require_read(user, topic)
     threads = _filtered(Thread.objects.filter(topic=topic), kind=kind, theme=theme)
-    return _thread_rows(threads, user=user).order_by("-is_pinned", "-last_activity_at", "-id")
+    threads = _thread_rows(threads, user=user, with_read_state=with_read_state)
+    return threads.order_by("-is_pinned", "-last_activity_at", "-id")
+
+
+def thread_read_positions_for_user(*, user, thread_ids) -> dict[int, int]:
+    """The number of the last post the person has read in each of these threads that they have
+    opened (threads they never opened are left out)."""
+    if not user.is_authenticated or not thread_ids:
+        return {}
+    return dict(
+        ReadState.objects.filter(user=user, thread_id__in=thread_ids).values_list(
+            "thread_id", "last_read_post_number"
+        )
+    )
 
 
 def thread_list_latest(*, user, kind: str | None = None, theme=None):

@@ -69,7 +69,11 @@ urlpatterns = [
 # One topic's pages: after every fixed path, since a slug matches any word.
 urlpatterns += [
     path(
-        "<slug:slug>/", cached_for_visitors(reading.TopicDetailView.as_view()), name="topic_detail"
+        "<slug:slug>/",
+        cached_per_audience(reading.topic_audience, personal=reading.topic_detail_personal)(
+            reading.TopicDetailView.as_view()
+        ),
+        name="topic_detail",
     ),
     path("<slug:slug>/new/", writing.ThreadCreateView.as_view(), name="thread_create"),
     path("<slug:slug>/follow/", reading.topic_follow, name="topic_follow"),

@@ -134,9 +134,73 @@ def mark_all_read(request):
 # --- One topic ----------------------------------------------------------------------------------
 
 
+def topic_audience(request, slug) -> str:
+    """Who sees a topic's thread list alike (eca_portal.shared_pages): the same rights in the
+    topic and the same reason not to write there. Http404 for those who may not read it."""
+    user = request.user
+    topic = selectors.topic_get_for_user(user=user, slug=slug)
+    access = permissions.topic_access(user=user, topic=topic)
+    refusal = write_refusal(user=user, topic=topic, access=access)
+    return f"write={access.can_write:d},moderate={access.can_moderate:d},refusal={refusal}"
+
+
+_THREAD_ROW_MARKER = re.compile(r'<!-- thread-row:(\d+):(\d+) --><tr class="thread-row">')
+_THREAD_UNREAD_MARKER = re.compile(r"<!-- thread-unread:(\d+) -->")
+_FOLLOW_TOPIC_MARKER = re.compile(r"<!-- follow-topic:(\d+) -->")
+
+
+def topic_detail_personal(request, html: str) -> str:
+    """A topic's thread list's parts for one person, into its markers: which threads have posts
+    they have not read (the row, and a badge), and their follow controls (two queries)."""
+    user = request.user
+    rows = {int(pk): int(count) for pk, count in _THREAD_ROW_MARKER.findall(html)}
+    positions = selectors.thread_read_positions_for_user(user=user, thread_ids=list(rows))
+    unread = (
+        {pk: count - positions.get(pk, 0) for pk, count in rows.items()}
+        if user.is_authenticated
+        else {}
+    )
+    html = _THREAD_ROW_MARKER.sub(
+        lambda marker: (
+            '<tr class="thread-row thread-row--unread">'
+            if unread.get(int(marker[1]), 0) > 0
+            else '<tr class="thread-row">'
+        ),
+        html,
+    )
+    badge = get_template("dialogues/partials/thread_unread.html")
+
+    def unread_badge(marker):
+        pk = int(marker[1])
+        if unread.get(pk, 0) <= 0:
+            return ""
+        context = {
+            "thread_pk": pk,
+            "unread_count": unread[pk],
+            "last_read_number": positions.get(pk, 0),
+        }
+        return badge.render(context)
+
+    html = _THREAD_UNREAD_MARKER.sub(unread_badge, html)
+
+    def follow_controls(marker):
+        if not user.is_authenticated:
+            return ""
+        context = {
+            "action": reverse("dialogues:topic_follow", kwargs=request.resolver_match.kwargs),
+            "state": selectors.follow_state_for_user(user=user, topic=int(marker[1])),
+            "target": "topic",
+        }
+        return render_to_string("dialogues/partials/follow_controls.html", context, request)
+
+    return _FOLLOW_TOPIC_MARKER.sub(follow_controls, html, count=1)
+
+
 class TopicDetailView(ForgivingPaginationMixin, ListView):
     """A topic's threads, pinned first, then by last activity; filtered by kind and theme
-    through GET parameters that can be bookmarked."""
+    through GET parameters that can be bookmarked. What is unread for the signed-in person and
+    their follow controls are filled in by topic_detail_personal, so that the rest is shared
+    (urls.py)."""
 
     template_name = "dialogues/topic_detail.html"
     context_object_name = "threads"
@@ -147,7 +211,10 @@ class TopicDetailView(ForgivingPaginationMixin, ListView):
         self.topic = selectors.topic_get_for_user(user=user, slug=self.kwargs["slug"])
         self.filter_form = ThreadFilterForm(self.request.GET or None)
         return selectors.thread_list_for_topic(
-            user=user, topic=self.topic, **self.filter_form.valid_filters()
+            user=user,
+            topic=self.topic,
+            with_read_state=False,
+            **self.filter_form.valid_filters(),
         )
 
     def get_context_data(self, **kwargs):
@@ -158,7 +225,6 @@ class TopicDetailView(ForgivingPaginationMixin, ListView):
             topic=topic,
             access=access,
             write_refusal=write_refusal(user=user, topic=topic, access=access),
-            follow_state=selectors.follow_state_for_user(user=user, topic=topic),
             filter_form=self.filter_form,
             is_filtered=any(self.request.GET.get(name) for name in ("kind", "theme")),
         )

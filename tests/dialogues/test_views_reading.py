@@ -31,7 +31,9 @@ MEMBERS_TOPIC_READERS = {"member", "suspended_member", "moderator", "secretariat
 # state, the outcome, the posts with their attachments, marking them read, the follow state
 # and the people one can mention. The bound holds for 3 posts as for 300.
 THREAD_PAGE_MAX_QUERIES = 32
-TOPIC_PAGE_MAX_QUERIES = 22
+# A topic's page asks who shares it (the topic and the person's rights) before computing it, and
+# fills in the person's read positions and follow state after.
+TOPIC_PAGE_MAX_QUERIES = 25
 # The overview: the topics, their moderators, their threads' figures, the topics one moderates
 # (who shares the page: views.reading.reading_audience), the threads with posts by topic and
 # those one has read to the end (the unread threads).
@@ -257,6 +259,71 @@ def test_the_topic_page_offers_to_start_a_thread_or_says_why_not(client_as, role
     new_thread_link = f'href="{reverse("dialogues:thread_create", kwargs={"slug": topic.slug})}"'
     assert (new_thread_link in html) == (WRITE_OFFER[role] == "Start a thread")
     assert ("Follow this topic" in html) == (role != "anonymous")
+
+
+def test_kept_topic_pages_are_never_served_to_another_role(client_as, topic, moderator):
+    """Every role visits the topic's page in turn, so that each finds it kept by the others
+    (eca_portal.shared_pages): each still gets what it may do there."""
+    for roles in (PAGE_ROLES, list(reversed(PAGE_ROLES))):
+        for role in roles:
+            html = text(client_as(role).get(topic_url(topic)))
+            assert WRITE_OFFER[role] in html
+            for other in set(WRITE_OFFER.values()) - {WRITE_OFFER[role]}:
+                if other not in WRITE_OFFER[role]:
+                    assert other not in html, (role, other)
+            assert ("Moderation log of this topic" in html) == (
+                role in {"moderator", "secretariat"}
+            )
+            assert ("Follow this topic" in html) == (role != "anonymous")
+
+
+def test_members_share_a_topic_page_with_their_own_unread_threads_and_follow_state(
+    topic, member, other_member, django_assert_max_num_queries
+):
+    """The topic's page is kept per audience; each person's unread badges and follow controls
+    are filled in for them (views.reading.topic_detail_personal)."""
+    read = ThreadFactory(topic=topic, author=member, title="Cluster vouchers")
+    PostFactory(thread=read, author=member, body="A second post")
+    ThreadFactory(topic=topic, author=member, title="Cluster labels")
+    author, reader = Client(), Client()
+    author.force_login(member)
+    reader.force_login(other_member)
+    services.thread_mark_read(user=other_member, thread=read, up_to_number=1)
+    services.follow_set(user=other_member, topic=topic, state=Follow.State.FOLLOWING)
+    services.thread_mark_read(user=member, thread=read)
+    for _ in range(2):  # the first starts the cache's generation (nothing is kept before)
+        author.get(topic_url(topic))
+    reader.get(reverse("dialogues:topic_list"))  # a session's first request records it
+    # Served from the cache: the person, their rights in the topic, their read positions and
+    # follow state.
+    with django_assert_max_num_queries(12):
+        html = text(reader.get(topic_url(topic)))
+    rows = dict(
+        zip(
+            re.findall(r'class="thread-row__title" href="[^"]+">([^<]+)</a>', html),
+            html.split('class="thread-row__title"')[1:],
+            strict=True,
+        )
+    )
+    assert "1 new" in rows["Cluster vouchers"]
+    assert "thread, not read yet" in rows["Cluster labels"]
+    assert html.count("thread-row--unread") == 2
+    assert "You follow this topic." in html
+    # The author has read both threads (their own posts) and follows nothing.
+    html = text(author.get(topic_url(topic)))
+    assert "thread-row--unread" not in html and "badge--new" not in html
+    assert "You follow this topic." not in html and "Follow this topic" in html
+    # The follow form works with the token it was served with.
+    token = re.search(
+        r'class="follow-controls">\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"',
+        text(reader.get(topic_url(topic))),
+    ).group(1)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = reader.cookies
+    follow_url = reverse("dialogues:topic_follow", kwargs={"slug": topic.slug})
+    strict.post(follow_url, {"csrfmiddlewaretoken": token, "state": ""})
+    assert "You follow this topic." not in text(reader.get(topic_url(topic)))
 
 
 def test_an_archived_topic_says_so_instead_of_offering_to_write(
