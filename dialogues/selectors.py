@@ -14,9 +14,10 @@ outcomes (outcome_list_for_user), search (post_search_for_user), moderation
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db.models import (
     Count,
@@ -325,11 +326,12 @@ def thread_list_followed(*, user):
 
 
 def thread_get_for_user(*, user, pk) -> Thread:
-    """A thread with its topic (and the topic's moderators), author, organisation and themes;
+    """A thread with its topic (and the topic's moderators), author and organisation (its
+    themes are one query more, when shown: not on a thread page served from the cache);
     `has_outcome` says whether outcome_get_for_thread has anything to show."""
     thread = (
         Thread.objects.select_related("topic", "author", "organisation")
-        .prefetch_related("themes", _moderators_prefetch("topic__"))
+        .prefetch_related(_moderators_prefetch("topic__"))
         .annotate(has_outcome=Exists(Outcome.objects.filter(thread=OuterRef("pk"))))
         .filter(pk=pk)
         .first()
@@ -384,14 +386,40 @@ class PostPage:
         return range(1, self.num_pages + 1)
 
 
-def post_page_for_user(*, user, thread, page: int = 1) -> PostPage:
+def _person_state(posts, user):
+    """`marked_useful` and `flagged_by_me` of each post, for the signed-in person."""
+    if not user.is_authenticated:
+        return posts.annotate(marked_useful=Value(False), flagged_by_me=Value(False))
+    return posts.annotate(
+        marked_useful=Exists(UsefulMark.objects.filter(post=OuterRef("pk"), user=user)),
+        flagged_by_me=Exists(
+            Flag.objects.filter(post=OuterRef("pk"), flagged_by=user, resolved_at__isnull=True)
+        ),
+    )
+
+
+def _posts_of_page(thread, page: int):
+    return (
+        Post.objects.filter(
+            thread=thread,
+            number__gt=(page - 1) * POSTS_PER_PAGE,
+            number__lte=page * POSTS_PER_PAGE,
+        )
+        .annotate(useful_count=_count(UsefulMark.objects.all(), "post"))
+        .order_by("number")
+    )
+
+
+def post_page_for_user(*, user, thread, page: int = 1, with_person_state: bool = True) -> PostPage:
     """Page `page` of a thread (POSTS_PER_PAGE posts, by number; Http404 outside the range).
 
     Each post comes with its author, organisation, attachments, `useful_count`, the post it
-    replies to (author, organisation and body_text for the quote) and, for a signed-in person,
-    `marked_useful` and `flagged_by_me`. Hidden posts stay in place, shown as hidden: only
-    moderators get their text and attachments (and the text of a hidden post quoted in a
-    reply)."""
+    replies to (author, organisation and body_text for the quote) and, for a signed-in person
+    unless `with_person_state` is False, `marked_useful` and `flagged_by_me` (without, they are
+    False: the page is then the same for everyone with the same rights, and the person's own
+    posts and marks come from person_posts_for_user). Hidden posts stay in place, shown as
+    hidden: only moderators get their text and attachments (and the text of a hidden post
+    quoted in a reply)."""
     topic = thread.topic
     _require_read(user, topic)
     try:
@@ -406,11 +434,7 @@ def post_page_for_user(*, user, thread, page: int = 1) -> PostPage:
     if not moderating:
         attachments = attachments.filter(post__hidden_at__isnull=True)
     posts = (
-        Post.objects.filter(
-            thread=thread,
-            number__gt=(page - 1) * POSTS_PER_PAGE,
-            number__lte=page * POSTS_PER_PAGE,
-        )
+        _posts_of_page(thread, page)
         .select_related(
             "author",
             "organisation",
@@ -419,20 +443,9 @@ def post_page_for_user(*, user, thread, page: int = 1) -> PostPage:
             "reply_to__organisation",
         )
         .defer("search_vector", "reply_to__search_vector", "reply_to__body", "reply_to__body_html")
-        .annotate(useful_count=_count(UsefulMark.objects.all(), "post"))
         .prefetch_related(Prefetch("attachments", queryset=attachments))
-        .order_by("number")
     )
-    if user.is_authenticated:
-        posts = posts.annotate(
-            marked_useful=Exists(UsefulMark.objects.filter(post=OuterRef("pk"), user=user)),
-            flagged_by_me=Exists(
-                Flag.objects.filter(post=OuterRef("pk"), flagged_by=user, resolved_at__isnull=True)
-            ),
-        )
-    else:
-        posts = posts.annotate(marked_useful=Value(False), flagged_by_me=Value(False))
-    posts = list(posts)
+    posts = list(_person_state(posts, user if with_person_state else AnonymousUser()))
     if not moderating:
         for post in posts:
             if post.is_hidden:
@@ -442,31 +455,90 @@ def post_page_for_user(*, user, thread, page: int = 1) -> PostPage:
     return PostPage(thread=thread, number=page, num_pages=num_pages, posts=posts)
 
 
+@dataclass
+class PersonPosts:
+    """Which of some posts the person wrote, marked useful and flagged (still open)."""
+
+    own: set = field(default_factory=set)
+    marked_useful: set = field(default_factory=set)
+    flagged: set = field(default_factory=set)
+
+
+def person_posts_for_user(*, user, post_ids) -> PersonPosts:
+    """Which of these posts the person wrote, marked useful or flagged: what differs for them on
+    a shared thread page (post_page_for_user without person state). One query; nothing for
+    visitors."""
+    found = PersonPosts()
+    if not user.is_authenticated or not post_ids:
+        return found
+    own = Post.objects.filter(pk__in=post_ids, author=user).annotate(kind=Value("own"))
+    marked = UsefulMark.objects.filter(post_id__in=post_ids, user=user).annotate(
+        kind=Value("marked_useful")
+    )
+    flagged = Flag.objects.filter(
+        post_id__in=post_ids, flagged_by=user, resolved_at__isnull=True
+    ).annotate(kind=Value("flagged"))
+    rows = (
+        own.order_by()
+        .values_list("pk", "kind")
+        .union(
+            marked.order_by().values_list("post_id", "kind"),
+            flagged.order_by().values_list("post_id", "kind"),
+            all=True,
+        )
+        .order_by()  # a union's ordering would be the first model's default one, not a column
+    )
+    for post_id, kind in rows:
+        getattr(found, kind).add(post_id)
+    return found
+
+
 def post_page_number_of(*, number: int) -> int:
     """The page of a thread that shows post number `number` (for permalinks)."""
     return post_page_number(number)
 
 
-def thread_first_unread_post(*, user, thread) -> Post | None:
-    """Where opening the thread should land: the first post the person has not read (its
-    `number` and `page_number`), or None when everything is read (or nobody is signed in)."""
+@dataclass
+class ThreadReadingState:
+    """Where the person is in a thread: the first post they have not read (None when they have
+    read everything) and whether they follow or muted it ("following", "muted" or None)."""
+
+    first_unread_number: int | None = None
+    follow_state: str | None = None
+
+
+def thread_reading_state_for_user(*, user, thread) -> ThreadReadingState:
+    """The person's reading state of the thread, in one query (nothing for visitors). Posts are
+    numbered 1, 2, 3… and never deleted: the first unread is the one after the last read."""
     _require_read(user, thread.topic)
     if not user.is_authenticated:
-        return None
-    last_read = (
-        ReadState.objects.filter(user=user, thread=thread)
-        .values_list("last_read_post_number", flat=True)
-        .first()
-        or 0
+        return ThreadReadingState()
+    last_read, follow_state = (
+        Thread.objects.filter(pk=thread.pk)
+        .annotate(
+            last_read=Subquery(
+                ReadState.objects.filter(user=user, thread=OuterRef("pk")).values(
+                    "last_read_post_number"
+                )[:1]
+            ),
+            follow_state=Subquery(
+                Follow.objects.filter(user=user, thread=OuterRef("pk")).values("state")[:1]
+            ),
+        )
+        .values_list("last_read", "follow_state")
+        .get()
     )
-    if last_read >= thread.post_count:
-        return None
-    return (
-        Post.objects.filter(thread=thread, number__gt=last_read)
-        .only("pk", "thread_id", "number")
-        .order_by("number")
-        .first()
+    last_read = last_read or 0
+    return ThreadReadingState(
+        first_unread_number=last_read + 1 if last_read < thread.post_count else None,
+        follow_state=follow_state,
     )
+
+
+def thread_first_unread_number(*, user, thread) -> int | None:
+    """Where opening the thread should land: the number of the first post the person has not
+    read, or None when everything is read (or nobody is signed in)."""
+    return thread_reading_state_for_user(user=user, thread=thread).first_unread_number
 
 
 def _post_for_permalink(user, posts):
@@ -759,25 +831,35 @@ def mention_candidates_for_user(*, user, topic, query: str, limit: int = 10):
 # How long the people one may mention in a topic are kept at most (they are forgotten sooner,
 # with eca_portal.shared_pages' generation, when people, organisations or moderators change).
 MENTION_DIRECTORY_TTL = 10 * 60
+# How many people the list under the editor shows at most.
+MENTION_DIRECTORY_SIZE = 50
 
 
-def mention_directory_for_user(*, user, topic, limit: int = 50) -> list[dict]:
+def mention_directory_for_user(*, user, topic, limit: int = MENTION_DIRECTORY_SIZE) -> list[dict]:
     """The people the person may @mention in `topic`, by name, at most `limit`: the list shown
-    under the editor when the autocomplete script does not run. Each is a dict with `name`,
-    `organisation` (its name or "") and `markup` (the text to type). Empty for those who cannot
-    write.
+    under the editor when the autocomplete script does not run. Each is a dict with `pk`,
+    `name`, `organisation` (its name or "") and `markup` (the text to type). Empty for those
+    who cannot write."""
+    if not permissions.can_write(user, topic):
+        return []
+    people = mention_directory_for_topic(topic=topic, limit=limit)
+    return [person for person in people if person["pk"] != user.pk][:limit]
+
+
+def mention_directory_for_topic(*, topic, limit: int = MENTION_DIRECTORY_SIZE) -> list[dict]:
+    """The first `limit` + 1 readers of the topic by name, the same for everyone: one more, as
+    the person who writes is left out of their own list (mention_directory_for_user, or the
+    shared thread page's views.reading.thread_detail_personal).
 
     Kept in the cache per topic: sorting all the topic's readers by name costs about 5 ms at
     the default size of bench/, on every thread page a member opens."""
-    if not permissions.can_write(user, topic):
-        return []
 
     def readers_by_name():
         readers = (
             get_user_model()
             .objects.filter(permissions.topic_readers_q(topic))
             .select_related("representative__organisation")
-            .order_by("full_name", "pk")[: limit + 1]  # one more: the person is left out below
+            .order_by("full_name", "pk")[: limit + 1]
         )
         return [
             {
@@ -789,13 +871,12 @@ def mention_directory_for_user(*, user, topic, limit: int = 50) -> list[dict]:
             for person in readers
         ]
 
-    people = cached_in_generation(
+    return cached_in_generation(
         shared_pages.GENERATION,
         f"dialogues:mention-directory:{topic.pk}:{limit}",
         MENTION_DIRECTORY_TTL,
         readers_by_name,
     )
-    return [person for person in people if person["pk"] != user.pk][:limit]
 
 
 def _organisation_name(person) -> str:

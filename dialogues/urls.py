@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dialogues.views import latest, moderation, outcomes, reading, search, topics_admin, writing
-from eca_portal.shared_pages import cached_for_visitors, cached_per_audience
+from eca_portal.shared_pages import cached_per_audience
 
 app_name = "dialogues"
 
@@ -16,9 +16,8 @@ urlpatterns = [
         name="topic_list",
     ),
     path("mark-all-read/", reading.mark_all_read, name="mark_all_read"),
-    path(
-        "t/<int:pk>/", cached_for_visitors(reading.ThreadDetailView.as_view()), name="thread_detail"
-    ),
+    # Shared by the view itself (it marks what the person read first).
+    path("t/<int:pk>/", reading.ThreadDetailView.as_view(), name="thread_detail"),
     path("t/<int:pk>/<int:number>/", reading.post_permalink, name="post_permalink"),
     path("t/<int:pk>/follow/", reading.thread_follow, name="thread_follow"),
     path("posts/<int:pk>/history/", reading.PostHistoryView.as_view(), name="post_history"),

@@ -110,7 +110,7 @@ def _may_hold_messages(request) -> bool:
     return False
 
 
-def _audience(request, kwargs, signed_in_audience) -> str | None:
+def _audience(request, signed_in_audience) -> str | None:
     """Who the request's page may be kept for and served to, or None to leave it alone."""
     if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
         return None
@@ -121,7 +121,7 @@ def _audience(request, kwargs, signed_in_audience) -> str | None:
         return None
     if not user.is_authenticated:
         return "visitors"
-    audience = signed_in_audience(request, **kwargs)
+    audience = signed_in_audience()
     if audience is None:
         return None
     # The secretariat's menu has an entry of its own (templates/partials/nav_items.html).
@@ -174,26 +174,43 @@ def _personalised(request, response, personal):
     return response
 
 
+def shared_response(request, compute, *, signed_in_audience=None, personal=None):
+    """The page from the cache, or `compute()`'s response, kept when it may be shared: for
+    views that do their own work first (a thread page marks what the person read).
+
+    `signed_in_audience()` names the signed-in person's audience (see cached_per_audience), or
+    is None to share the page with visitors only; `personal(request, html) -> html` fills in
+    the person's own parts, whether the page was kept or computed."""
+    audience = _audience(request, signed_in_audience)
+    if audience is None:
+        return _personalised(request, compute(), personal)
+    current = generation(GENERATION)
+    if current is None:  # just started: what is computed now may predate a change
+        return _personalised(request, compute(), personal)
+    key = _key(request, audience, current)
+    kept = cache.get(key)
+    if kept is not None:
+        return _served(request, kept, personal)
+    response = compute()
+    if response.status_code == 200 and not response.streaming:
+        if hasattr(response, "add_post_render_callback"):
+            response.add_post_render_callback(lambda rendered: _keep(key, rendered))
+        else:
+            _keep(key, response)
+    return _personalised(request, response, personal)
+
+
 def _cached(view, *, signed_in_audience=None, personal=None):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        audience = _audience(request, kwargs, signed_in_audience)
-        if audience is None:
-            return _personalised(request, view(request, *args, **kwargs), personal)
-        current = generation(GENERATION)
-        if current is None:  # just started: what is computed now may predate a change
-            return _personalised(request, view(request, *args, **kwargs), personal)
-        key = _key(request, audience, current)
-        kept = cache.get(key)
-        if kept is not None:
-            return _served(request, kept, personal)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            if hasattr(response, "add_post_render_callback"):
-                response.add_post_render_callback(lambda rendered: _keep(key, rendered))
-            else:
-                _keep(key, response)
-        return _personalised(request, response, personal)
+        return shared_response(
+            request,
+            lambda: view(request, *args, **kwargs),
+            signed_in_audience=(
+                (lambda: signed_in_audience(request, **kwargs)) if signed_in_audience else None
+            ),
+            personal=personal,
+        )
 
     return wrapper
 

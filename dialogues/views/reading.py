@@ -3,6 +3,8 @@ post's history and attachment downloads; and what a reader does without writing:
 mark as read."""
 
 import re
+from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +20,8 @@ from django.views.generic import ListView, TemplateView
 
 from dialogues import permissions, selectors, services
 from dialogues.forms import FollowForm, PostForm, ThreadFilterForm
-from dialogues.models import POSTS_PER_PAGE, Follow, post_page_number
+from dialogues.models import POSTS_PER_PAGE, Follow, Thread, post_page_number
+from eca_portal import shared_pages
 from eca_portal.pagination import ForgivingPaginationMixin
 
 THREADS_PER_PAGE = 30
@@ -305,34 +308,85 @@ def _requested_page(requested, num_pages: int) -> tuple[int, str]:
     return shown, problem
 
 
+@dataclass
+class ThreadReading:
+    """What a signed-in person's thread page needs beyond the shared page
+    (thread_detail_personal)."""
+
+    thread: Thread
+    access: permissions.TopicAccess
+    may_reply: bool
+    page: int
+    first_unread_number: int | None
+    follow_state: str | None
+
+
 class ThreadDetailView(TemplateView):
     """A thread: its outcome first when it is concluded, then one page of posts, and the reply
     form for those who may write.
 
     A signed-in reader who opens the thread without asking for a page lands on the first post
-    they have not read; the posts of the page shown are then marked as read."""
+    they have not read; the posts of the page shown are then marked as read. The page is
+    shared by those with the same rights in the topic (eca_portal.shared_pages); what is new
+    for the person, their own posts' actions, their useful marks and flags, and their follow
+    controls are filled in by thread_detail_personal. A concluded thread's page is not shared
+    with signed-in people: its outcome panel speaks to each person's organisation."""
 
     template_name = "dialogues/thread_detail.html"
 
     def get(self, request, *args, **kwargs):
         user = request.user
-        thread = selectors.thread_get_for_user(user=user, pk=kwargs["pk"])
-        first_unread = selectors.thread_first_unread_post(user=user, thread=thread)
         requested = request.GET.get("page")
-        if requested is None and first_unread is not None and first_unread.number > 1:
-            return HttpResponseRedirect(thread_page_url(thread, first_unread.number))
-        number, page_problem = _requested_page(requested, thread.page_count)
-        post_page = selectors.post_page_for_user(user=user, thread=thread, page=number)
-        if post_page.posts:
-            services.thread_mark_read(
-                user=user, thread=thread, up_to_number=post_page.posts[-1].number
+        if not user.is_authenticated:
+            return shared_pages.shared_response(
+                request,
+                lambda: self.page_response(
+                    selectors.thread_get_for_user(user=user, pk=kwargs["pk"]), requested
+                ),
+                personal=thread_detail_personal,
             )
-        context = self.get_context_data(
+        thread = selectors.thread_get_for_user(user=user, pk=kwargs["pk"])
+        state = selectors.thread_reading_state_for_user(user=user, thread=thread)
+        first_unread = state.first_unread_number
+        if requested is None and first_unread is not None and first_unread > 1:
+            return HttpResponseRedirect(thread_page_url(thread, first_unread))
+        number, _problem = _requested_page(requested, thread.page_count)
+        last_shown = min(number * POSTS_PER_PAGE, thread.post_count)
+        if first_unread is not None and first_unread <= last_shown:
+            services.thread_mark_read(user=user, thread=thread, up_to_number=last_shown)
+        access = permissions.topic_access(user=user, topic=thread.topic)
+        refusal = write_refusal(user=user, topic=thread.topic, access=access, thread=thread)
+        reading = ThreadReading(
             thread=thread,
-            post_page=post_page,
-            page_problem=page_problem,
-            first_unread_number=first_unread.number if first_unread is not None else None,
-            **kwargs,
+            access=access,
+            may_reply=access.can_write and not refusal,
+            page=number,
+            first_unread_number=first_unread,
+            follow_state=state.follow_state,
+        )
+
+        def audience():
+            if thread.has_outcome:
+                return None
+            return (
+                f"write={access.can_write:d},react={access.can_react:d},"
+                f"moderate={access.can_moderate:d},refusal={refusal}"
+            )
+
+        return shared_pages.shared_response(
+            request,
+            lambda: self.page_response(thread, requested),
+            signed_in_audience=audience,
+            personal=partial(thread_detail_personal, reading=reading),
+        )
+
+    def page_response(self, thread, requested):
+        number, page_problem = _requested_page(requested, thread.page_count)
+        post_page = selectors.post_page_for_user(
+            user=self.request.user, thread=thread, page=number, with_person_state=False
+        )
+        context = self.get_context_data(
+            thread=thread, post_page=post_page, page_problem=page_problem, **self.kwargs
         )
         return self.render_to_response(context)
 
@@ -355,10 +409,8 @@ class ThreadDetailView(TemplateView):
             write_refusal=refusal,
             may_reply=may_reply,
             moderator_ids={moderator.pk for moderator in topic.moderators.all()},
-            follow_state=selectors.follow_state_for_user(user=user, thread=thread),
             outcome=outcome,
             outcome_panel=template_or_none(OUTCOME_PANEL) if outcome is not None else None,
-            thread_moderation_actions=template_or_none(THREAD_MODERATION_ACTIONS),
             post_moderation_actions=template_or_none(POST_MODERATION_ACTIONS),
             # For templates/partials/pagination.html.
             page_obj=post_page,
@@ -370,8 +422,129 @@ class ThreadDetailView(TemplateView):
         )
         if may_reply:
             context["reply_form"] = PostForm()
-            context["mention_people"] = selectors.mention_directory_for_user(user=user, topic=topic)
+            # Everyone's list: the person's own row is left out by thread_detail_personal.
+            context["mention_people"] = selectors.mention_directory_for_topic(topic=topic)
         return context
+
+
+_POST_ARTICLE = re.compile(r'<article id="post-(\d+)" class="post')
+_POST_NEW_MARKER = re.compile(r"<!-- post-new:(\d+) -->")
+_POST_USEFUL = re.compile(r"<!-- post-useful:(\d+) -->.*?<!-- /post-useful -->", re.DOTALL)
+_POST_FLAG = re.compile(r"<!-- post-flag:(\d+) -->.*?<!-- /post-flag -->", re.DOTALL)
+_POST_EDIT_MARKER = re.compile(r"<!-- post-edit:(\d+):(\d+) -->")
+_THREAD_TOOLS_MARKER = "<!-- thread-tools -->"
+_MENTION_ROW = re.compile(r"<!-- mention:(\d+) --><tr>.*?</tr>", re.DOTALL)
+_MENTION_HELP = re.compile(r"<!-- mention-help -->.*?<!-- /mention-help -->", re.DOTALL)
+
+
+def thread_detail_personal(request, html: str, *, reading: ThreadReading | None = None) -> str:
+    """A thread page's parts for one person, into its markers: what is new for them; on their
+    own posts no "Useful" nor "Flag" but "Edit"; their useful marks and flags; their follow
+    controls and what they may do with the thread; their list of people to mention, without
+    themselves. One query (two on a concluded thread); visitors have none of these."""
+    if reading is None:
+        return _POST_EDIT_MARKER.sub("", _POST_NEW_MARKER.sub("", html)).replace(
+            _THREAD_TOOLS_MARKER, ""
+        )
+    user, thread = request.user, reading.thread
+    html = _new_posts(html, reading.first_unread_number)
+    html = _person_post_actions(request, html)
+    tools = render_to_string(
+        "dialogues/partials/thread_tools.html",
+        {
+            "thread": thread,
+            "access": reading.access,
+            "outcome": (
+                selectors.outcome_get_for_thread(user=user, thread=thread)
+                if thread.has_outcome
+                else None
+            ),
+            "follow_state": reading.follow_state,
+            "thread_moderation_actions": template_or_none(THREAD_MODERATION_ACTIONS),
+        },
+        request,
+    )
+    html = html.replace(_THREAD_TOOLS_MARKER, tools, 1)
+    return _without_own_mention(html, user)
+
+
+def _new_posts(html: str, first_unread: int | None) -> str:
+    """Posts from number `first_unread` on are new: a class on the post, and a badge."""
+    if first_unread is None:
+        return _POST_NEW_MARKER.sub("", html)
+    html = _POST_ARTICLE.sub(
+        lambda match: f"{match[0]} post--new" if int(match[1]) >= first_unread else match[0],
+        html,
+    )
+    badge = render_to_string("dialogues/partials/post_new_badge.html")
+    return _POST_NEW_MARKER.sub(
+        lambda marker: badge if int(marker[1]) >= first_unread else "", html
+    )
+
+
+def _person_post_actions(request, html: str) -> str:
+    """The shared page shows each post as to someone who neither wrote, marked nor flagged it:
+    change what differs for the person."""
+    edits = {int(pk): int(number) for pk, number in _POST_EDIT_MARKER.findall(html)}
+    post_ids = {int(pk) for pk in _POST_USEFUL.findall(html)} | set(edits)
+    post_ids |= {int(pk) for pk in _POST_FLAG.findall(html)}
+    mine = selectors.person_posts_for_user(user=request.user, post_ids=post_ids)
+
+    def useful(region):
+        pk = int(region[1])
+        if pk in mine.own:
+            return ""
+        if pk not in mine.marked_useful:
+            return region[0]
+        button = render_to_string(
+            "dialogues/partials/post_useful_button.html",
+            {"post": {"pk": pk, "marked_useful": True}},
+            request,
+        )
+        return f"<!-- post-useful:{pk} -->{button}<!-- /post-useful -->"
+
+    def flag(region):
+        pk = int(region[1])
+        if pk in mine.own:
+            return ""
+        if pk not in mine.flagged:
+            return region[0]
+        notice = render_to_string(
+            "dialogues/partials/post_flag.html", {"post": {"pk": pk, "flagged_by_me": True}}
+        )
+        return f"<!-- post-flag:{pk} -->{notice}<!-- /post-flag -->"
+
+    def edit(marker):
+        pk = int(marker[1])
+        if pk not in mine.own:
+            return ""
+        return render_to_string(
+            "dialogues/partials/post_edit_link.html", {"post": {"pk": pk, "number": edits[pk]}}
+        )
+
+    if mine.own or mine.marked_useful:
+        html = _POST_USEFUL.sub(useful, html)
+    if mine.own or mine.flagged:
+        html = _POST_FLAG.sub(flag, html)
+    return _POST_EDIT_MARKER.sub(edit, html)
+
+
+def _without_own_mention(html: str, user) -> str:
+    """The shared list of people to mention holds one person more than it shows: the person
+    themselves is left out, or else the last one."""
+    people = _MENTION_ROW.findall(html)
+    if not people:
+        return html
+    if str(user.pk) in people:
+        left_out = str(user.pk)
+    elif len(people) > selectors.MENTION_DIRECTORY_SIZE:
+        left_out = people[-1]
+    else:
+        return html
+    if len(people) == 1:
+        return _MENTION_HELP.sub("", html, count=1)
+    row = re.compile(rf"<!-- mention:{left_out} --><tr>.*?</tr>", re.DOTALL)
+    return row.sub("", html, count=1)
 
 
 def post_permalink(request, pk, number):

@@ -299,6 +299,7 @@ def post_useful(request, pk):
     if request.htmx:
         count, marked = selectors.post_useful_state_for_user(user=request.user, post=post)
         post.useful_count, post.marked_useful = count, marked
+        post.is_own = post.author_id == request.user.pk
         access = permissions.topic_access(user=request.user, topic=post.thread.topic)
         return render(
             request,

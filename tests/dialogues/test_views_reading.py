@@ -28,9 +28,11 @@ pytestmark = pytest.mark.django_db
 MEMBERS_TOPIC_READERS = {"member", "suspended_member", "moderator", "secretariat"}
 # A signed-in request costs about ten queries whatever the page (session, user, permissions,
 # the person's seat and organisation); the thread page adds the thread, its themes, the read
-# state, the outcome, the posts with their attachments, marking them read, the follow state
-# and the people one can mention. The bound holds for 3 posts as for 300.
-THREAD_PAGE_MAX_QUERIES = 32
+# state, the outcome, the posts with their attachments, marking them read, the people one can
+# mention and, filled into the shared page, the person's own posts and marks, their follow
+# state and (on a concluded thread) the outcome's actions for them. The bound holds for 3
+# posts as for 300.
+THREAD_PAGE_MAX_QUERIES = 33
 # A topic's page asks who shares it (the topic and the person's rights) before computing it, and
 # fills in the person's read positions and follow state after.
 TOPIC_PAGE_MAX_QUERIES = 25
@@ -539,6 +541,97 @@ def test_the_thread_page_for_each_role(client_as, role, thread, other_member):
     flag_links = len(re.findall(r">Flag<span", html))
     assert flag_links == {"member": 1}.get(role, 0)
     assert (">Edit<span" in html) == (role == "member")
+
+
+def test_kept_thread_pages_are_never_served_to_another_role(
+    client_as, thread, other_member, moderator
+):
+    """Every role opens the thread page in turn, so that each finds it kept by the others
+    (eca_portal.shared_pages): each still gets what it may do there."""
+    PostFactory(thread=thread, author=other_member, body="In our region **five** years.")
+    for roles in (PAGE_ROLES, list(reversed(PAGE_ROLES))):
+        for role in roles:
+            html = text(client_as(role).get(thread_url(thread, 1)))
+            assert "{#" not in html and "{%" not in html  # no template syntax shown
+            assert REPLY_OFFER[role] in html, role
+            assert ('name="reply_to"' in html) == (REPLY_OFFER[role] == "Post reply"), role
+            useful_buttons = len(re.findall(r'class="[^"]*useful-button"', html))
+            assert useful_buttons == {"member": 1}.get(role, 0), role
+            assert len(re.findall(r">Flag<span", html)) == {"member": 1}.get(role, 0), role
+            assert (">Edit<span" in html) == (role == "member"), role
+            assert (">Hide<span" in html) == (role in {"moderator", "secretariat"}), role
+            assert ('class="follow-controls"' in html) == (role != "anonymous"), role
+
+
+def test_members_share_a_thread_page_with_their_own_posts_marks_and_new_posts(
+    thread, member, other_member, django_assert_max_num_queries
+):
+    """The thread page is kept per audience; what is new for each person, the actions of
+    their own posts, their useful marks and flags, their follow controls and their list of
+    people to mention are filled in for them (views.reading.thread_detail_personal)."""
+    for number in range(2, 6):
+        PostFactory(thread=thread, author=member if number % 2 else other_member)
+    opening = thread.posts.get(number=1)
+    services.post_mark_useful(post=opening, user=other_member)
+    services.follow_set(user=other_member, thread=thread, state=Follow.State.FOLLOWING)
+    services.follow_set(user=member, thread=thread, state=Follow.State.MUTED)
+    services.thread_mark_read(user=other_member, thread=thread, up_to_number=3)
+    author, reader = Client(), Client()
+    author.force_login(member)
+    reader.force_login(other_member)
+    for _ in range(2):  # the first starts the cache's generation (nothing is kept before)
+        author.get(thread_url(thread, 1))
+    reader.get(reverse("dialogues:topic_list"))  # a session's first request records it
+
+    def posts_of(html):
+        return {
+            int(number): article
+            for number, article in re.findall(
+                r'<article id="post-(\d+)"(.*?)</article>', html, re.S
+            )
+        }
+
+    # Served from the cache: the person, their rights, their read position (post 5 is new: 4
+    # is their own; marking it read), their posts and marks on the page, their follow state.
+    with django_assert_max_num_queries(16):
+        html = text(reader.get(thread_url(thread, 1)))
+    posts = posts_of(html)
+    assert [n for n, post in posts.items() if "post--new" in post] == [5]
+    assert [n for n, post in posts.items() if "badge--new" in post] == [5]
+    assert 'aria-pressed="true"' in posts[1] and 'aria-pressed="true"' not in posts[3]
+    for number in (2, 4):  # the reader's own posts
+        assert ">Edit<span" in posts[number] and "useful-button" not in posts[number]
+    for number in (1, 3, 5):
+        assert ">Edit<span" not in posts[number] and ">Flag<span" in posts[number]
+    assert "You follow this thread." in html
+    assert '<th scope="row">Oskar Other</th>' not in html
+    assert '<th scope="row">Anna Active</th>' in html
+    assert ReadState.objects.get(user=other_member, thread=thread).last_read_post_number == 5
+    # The author's page, kept before, with their own posts, nothing new, the thread muted.
+    html = text(author.get(thread_url(thread, 1)))
+    posts = posts_of(html)
+    assert "badge--new" not in html and "post--new" not in html
+    assert 'aria-pressed="true"' not in html
+    for number in (1, 3, 5):
+        assert ">Edit<span" in posts[number] and ">Flag<span" not in posts[number]
+    assert ">Flag<span" in posts[2] and 'aria-pressed="false"' in posts[2]
+    assert "You muted this thread." in html and "You follow this thread." not in html
+    assert '<th scope="row">Anna Active</th>' not in html
+    assert '<th scope="row">Oskar Other</th>' in html
+    # The useful button works with the token it was served with.
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)">\s*<input type="hidden" name="action" '
+        r'value="mark"',
+        html,
+    ).group(1)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = author.cookies
+    second = thread.posts.get(number=2)
+    strict.post(
+        reverse("dialogues:post_useful", kwargs={"pk": second.pk}),
+        {"csrfmiddlewaretoken": token, "action": "mark"},
+    )
+    assert 'aria-pressed="true"' in posts_of(text(author.get(thread_url(thread, 1))))[2]
 
 
 def test_a_post_shows_its_author_date_permalink_attachments_quote_and_useful_count(
