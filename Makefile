@@ -35,9 +35,11 @@ $(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(PY)
 	$(PIP) install -c $(CONSTRAINTS) -e ".[test]"
 	@touch $@ $(VENV)/.installed-run
 
+# The cache table first: without REDIS_URL the cache is the database's, and migrating writes to
+# it (the secretariat group's permissions forget everyone's kept permissions).
 run: $(VENV)/.installed-run
-	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
+	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals  # noqa: F401 - connects the privileged-session receiver
+        from accounts.backends import connect_signals
+
+        connect_signals()

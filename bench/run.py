@@ -135,10 +135,10 @@ def _marker(sizes: dict, seed: int) -> str:
 
 
 def migrate(django_env) -> None:
-    """Migrate, and create the cache table: seeding runs without Redis (its cache is the
-    database's), and the caches it invalidates write there."""
-    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=django_env)
+    """Create the cache table, then migrate: seeding runs without Redis (its cache is the
+    database's), and migrating and seeding forget cached values there."""
     run([PYTHON, "manage.py", "createcachetable"], env=django_env)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env=django_env)
 
 
 def ensure_database(database_url, sizes, *, seed, reseed, django_env) -> None:

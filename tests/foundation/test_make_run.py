@@ -36,11 +36,22 @@ def empty_database_url():
     _on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def make_run_steps() -> list[list[str]]:
+    """The manage.py commands of the Makefile's `run` target, in order, runserver apart."""
+    recipe = (BASE_DIR / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    return [
+        line.split("$(MANAGE)", 1)[1].split()
+        for line in recipe.splitlines()
+        if "$(MANAGE)" in line and "runserver" not in line
+    ]
+
+
 def test_make_runs_steps_succeed_on_an_empty_database(empty_database_url):
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env["DATABASE_URL"] = empty_database_url
-    # The same steps, in the same order, as the Makefile's `run` target (runserver apart).
-    for step in (["migrate", "--noinput"], ["createcachetable"], ["seed_demo"]):
+    steps = make_run_steps()
+    assert [step[0] for step in steps] == ["createcachetable", "migrate", "seed_demo"]
+    for step in steps:
         result = subprocess.run(
             [sys.executable, "manage.py", *step],
             cwd=BASE_DIR,
