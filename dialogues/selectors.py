@@ -220,8 +220,33 @@ def moderator_candidates(*, topic=None):
     )
 
 
+def _topic_by_slug(slug) -> Topic | None:
+    return Topic.objects.prefetch_related(_moderators_prefetch()).filter(slug=slug).first()
+
+
 def topic_get_for_user(*, user, slug) -> Topic:
-    topic = Topic.objects.prefetch_related(_moderators_prefetch()).filter(slug=slug).first()
+    topic = _topic_by_slug(slug)
+    if topic is None:
+        raise Http404
+    _require_read(user, topic)
+    return topic
+
+
+# How long a topic or a thread read before serving its shared page is kept at most (forgotten
+# sooner, with eca_portal.shared_pages' generation, when any topic, thread, post or moderator
+# changes).
+READER_OBJECT_TTL = 5 * 60
+
+
+def topic_get_for_reader(*, user, slug) -> Topic:
+    """topic_get_for_user from the cache: for deciding who shares a topic's page, on every
+    request of it (two queries otherwise). Not for writing: it may be a few moments old."""
+    topic = cached_in_generation(
+        shared_pages.GENERATION,
+        f"dialogues:topic:{slug}",
+        READER_OBJECT_TTL,
+        lambda: _topic_by_slug(slug),
+    )
     if topic is None:
         raise Http404
     _require_read(user, topic)
@@ -325,16 +350,36 @@ def thread_list_followed(*, user):
 # --- One thread -------------------------------------------------------------------------------
 
 
-def thread_get_for_user(*, user, pk) -> Thread:
-    """A thread with its topic (and the topic's moderators), author and organisation (its
-    themes are one query more, when shown: not on a thread page served from the cache);
-    `has_outcome` says whether outcome_get_for_thread has anything to show."""
-    thread = (
+def _thread_by_pk(pk) -> Thread | None:
+    return (
         Thread.objects.select_related("topic", "author", "organisation")
         .prefetch_related(_moderators_prefetch("topic__"))
         .annotate(has_outcome=Exists(Outcome.objects.filter(thread=OuterRef("pk"))))
         .filter(pk=pk)
         .first()
+    )
+
+
+def thread_get_for_user(*, user, pk) -> Thread:
+    """A thread with its topic (and the topic's moderators), author and organisation (its
+    themes are one query more, when shown: not on a thread page served from the cache);
+    `has_outcome` says whether outcome_get_for_thread has anything to show."""
+    thread = _thread_by_pk(pk)
+    if thread is None:
+        raise Http404
+    _require_read(user, thread.topic)
+    return thread
+
+
+def thread_get_for_reader(*, user, pk) -> Thread:
+    """thread_get_for_user from the cache: for what a thread page does before it is served
+    (the person's reading, who shares the page), on every request of it (two queries
+    otherwise). Not for writing: it may be a few moments old."""
+    thread = cached_in_generation(
+        shared_pages.GENERATION,
+        f"dialogues:thread:{pk}",
+        READER_OBJECT_TTL,
+        lambda: _thread_by_pk(pk),
     )
     if thread is None:
         raise Http404

@@ -141,7 +141,7 @@ def topic_audience(request, slug) -> str:
     """Who sees a topic's thread list alike (eca_portal.shared_pages): the same rights in the
     topic and the same reason not to write there. Http404 for those who may not read it."""
     user = request.user
-    topic = selectors.topic_get_for_user(user=user, slug=slug)
+    topic = selectors.topic_get_for_reader(user=user, slug=slug)
     access = permissions.topic_access(user=user, topic=topic)
     refusal = write_refusal(user=user, topic=topic, access=access)
     return f"write={access.can_write:d},moderate={access.can_moderate:d},refusal={refusal}"
@@ -345,7 +345,7 @@ class ThreadDetailView(TemplateView):
                 ),
                 personal=thread_detail_personal,
             )
-        thread = selectors.thread_get_for_user(user=user, pk=kwargs["pk"])
+        thread = selectors.thread_get_for_reader(user=user, pk=kwargs["pk"])
         state = selectors.thread_reading_state_for_user(user=user, thread=thread)
         first_unread = state.first_unread_number
         if requested is None and first_unread is not None and first_unread > 1:

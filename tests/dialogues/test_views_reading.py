@@ -634,6 +634,27 @@ def test_members_share_a_thread_page_with_their_own_posts_marks_and_new_posts(
     assert 'aria-pressed="true"' in posts_of(text(author.get(thread_url(thread, 1))))[2]
 
 
+def test_a_thread_page_shows_changes_of_the_thread_and_its_moderators_at_once(
+    client, thread, other_member, moderator, secretariat_user
+):
+    """The thread and its topic are kept in the cache for the page's own work
+    (selectors.thread_get_for_reader): a change of either shows on the next request."""
+    client.force_login(other_member)
+    for _ in range(2):  # the first starts the cache's generation (nothing is kept before)
+        assert "Post reply" in text(client.get(thread_url(thread, 1)))
+        assert "Moderation log of this topic" not in text(client.get(topic_url(thread.topic)))
+    services.thread_lock(thread=thread, acting_user=moderator, reason="Wrapped up")
+    html = text(client.get(thread_url(thread, 1)))
+    assert "This thread is locked" in html and "Post reply" not in html
+    services.topic_moderators_set(
+        topic=thread.topic, acting_user=secretariat_user, moderators=[moderator, other_member]
+    )
+    html = text(client.get(thread_url(thread, 1)))
+    assert "Post reply" in html and ">Hide<span" in html
+    topic_page = text(client.get(topic_url(thread.topic)))
+    assert "Moderation log of this topic" in topic_page
+
+
 def test_a_post_shows_its_author_date_permalink_attachments_quote_and_useful_count(
     client, thread, member, other_member
 ):
