@@ -11,9 +11,13 @@ kept in the cache for at most UNREAD_COUNT_TTL seconds, and is recounted sooner 
   (notifications/apps.py connects these saves; they are rare).
 Both happen at once (the request's own next page) and again after the transaction commits, so
 that a request that recounted in between, before the change was visible to it, is not kept.
-The notifications page itself is never cached.
+
+The same events move on the person's notifications version (notifications_version), which
+their notifications page is kept under (notifications/views.py, through
+eca_portal.shared_pages: also forgotten whenever public content changes).
 """
 
+import time
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -29,6 +33,22 @@ def _key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
+def _version_key(user_id: int) -> str:
+    return f"notifications:version:{user_id}"
+
+
+def notifications_version(user_id: int) -> str | None:
+    """A value that changes whenever the person's notifications or what anyone may see change;
+    None when there is none yet (it is then started: nothing should be kept under it)."""
+    current = generation(GENERATION)
+    version = cache.get(_version_key(user_id))
+    if version is None:
+        cache.add(_version_key(user_id), time.time_ns(), None)
+    if current is None or version is None:
+        return None
+    return f"{current}:{version}"
+
+
 def unread_count_cached(user_id: int, count: Callable[[], int]) -> int:
     """The cached count if it belongs to the current generation, else count() (stored)."""
     current = generation(GENERATION)
@@ -42,11 +62,19 @@ def unread_count_cached(user_id: int, count: Callable[[], int]) -> int:
 
 
 def unread_counts_forget(user_ids: Iterable[int]) -> None:
-    """Forget these people's counts, now and once the current transaction commits."""
-    keys = [_key(user_id) for user_id in set(user_ids)]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """Forget these people's counts and move their notifications version on, now and once the
+    current transaction commits."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return
+
+    def forget():
+        cache.delete_many([_key(user_id) for user_id in user_ids])
+        now = time.time_ns()
+        cache.set_many({_version_key(user_id): now for user_id in user_ids}, None)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def unread_counts_forget_all(**_signal_arguments) -> None:

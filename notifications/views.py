@@ -18,12 +18,21 @@ from eca_portal.forms import form_errors_attach
 from eca_portal.pagination import ForgivingPaginationMixin
 from notifications import selectors, services
 from notifications.consent import CHOICE_DUE_SESSION_KEY
+from notifications.counts import notifications_version
 from notifications.forms import PreferenceForm
 from notifications.models import DigestFrequency
 from notifications.presenters import notification_sentence, notification_target_url
 from notifications.unsubscribe import unsubscribe_token_read
 
 NOTIFICATIONS_PER_PAGE = 25
+
+
+def notifications_audience(request, **kwargs) -> str | None:
+    """A person's notifications page is theirs alone: kept for them (eca_portal.shared_pages,
+    urls.py) until their notifications or what they may see change, or any public content
+    (names and titles in the sentences); five minutes at most."""
+    version = notifications_version(request.user.pk)
+    return None if version is None else f"person:{request.user.pk}:{version}"
 
 
 class NotificationListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):

@@ -238,3 +238,36 @@ def test_the_unread_count_is_one_query(member, other_member, topic, django_asser
     assert not is_secretariat(other_member)
     with django_assert_num_queries(1):
         assert selectors.unread_count_for_user(user=other_member) == 1
+
+
+def test_the_kept_page_is_one_persons_and_follows_their_notifications(
+    client, member, other_member, moderator, topic, django_assert_max_num_queries
+):
+    """The page is kept for its person alone (views.notifications_audience): it shows new
+    notifications, reading, names changed and posts hidden at once, and nobody else's."""
+    from django.test import Client
+
+    post = _mention(member, other_member, topic, "First talk")
+    client.force_login(other_member)
+    for _ in range(3):  # the first ones start the cache's generations
+        client.get(LIST_URL)
+    with django_assert_max_num_queries(3):  # the person; the page is theirs, from the cache
+        assertContains(client.get(LIST_URL), "First talk")
+    # Someone else, at the same address, gets their own page.
+    author = Client()
+    author.force_login(member)
+    for _ in range(2):
+        assertNotContains(author.get(LIST_URL), "First talk")
+    # A new notification, and a read one, show at once.
+    _mention(member, other_member, topic, "Second talk")
+    response = client.get(LIST_URL)
+    assertContains(response, "Second talk")
+    assert response.content.decode().count('class="badge">Unread') == 2
+    client.get(reverse("notifications:open", kwargs={"pk": Notification.objects.first().pk}))
+    assert client.get(LIST_URL).content.decode().count('class="badge">Unread') == 1
+    # A new name of the person who mentioned them, and a hidden post.
+    member.full_name = "Anna Renamed"
+    member.save()
+    assertContains(client.get(LIST_URL), "Anna Renamed mentioned you")
+    dialogue_services.post_hide(post=post, acting_user=moderator, reason="Off topic")
+    assertNotContains(client.get(LIST_URL), "First talk")
