@@ -490,29 +490,20 @@ def _person_post_actions(request, html: str) -> str:
     post_ids |= {int(pk) for pk in _POST_FLAG.findall(html)}
     mine = selectors.person_posts_for_user(user=request.user, post_ids=post_ids)
 
-    def useful(region):
-        pk = int(region[1])
-        if pk in mine.own:
-            return ""
-        if pk not in mine.marked_useful:
-            return region[0]
-        button = render_to_string(
-            "dialogues/partials/post_useful_button.html",
-            {"post": {"pk": pk, "marked_useful": True}},
-            request,
-        )
-        return f"<!-- post-useful:{pk} -->{button}<!-- /post-useful -->"
+    def person_region(name: str, template: str, state: str, ids: set):
+        """Replace a post's region `name`: nothing on the person's own posts, the state
+        `state` shown on those in `ids`, the shared part elsewhere."""
 
-    def flag(region):
-        pk = int(region[1])
-        if pk in mine.own:
-            return ""
-        if pk not in mine.flagged:
-            return region[0]
-        notice = render_to_string(
-            "dialogues/partials/post_flag.html", {"post": {"pk": pk, "flagged_by_me": True}}
-        )
-        return f"<!-- post-flag:{pk} -->{notice}<!-- /post-flag -->"
+        def replace(region):
+            pk = int(region[1])
+            if pk in mine.own:
+                return ""
+            if pk not in ids:
+                return region[0]
+            inner = render_to_string(template, {"post": {"pk": pk, state: True}}, request)
+            return f"<!-- {name}:{pk} -->{inner}<!-- /{name} -->"
+
+        return replace
 
     def edit(marker):
         pk = int(marker[1])
@@ -523,8 +514,17 @@ def _person_post_actions(request, html: str) -> str:
         )
 
     if mine.own or mine.marked_useful:
+        useful = person_region(
+            "post-useful",
+            "dialogues/partials/post_useful_button.html",
+            "marked_useful",
+            mine.marked_useful,
+        )
         html = _POST_USEFUL.sub(useful, html)
     if mine.own or mine.flagged:
+        flag = person_region(
+            "post-flag", "dialogues/partials/post_flag.html", "flagged_by_me", mine.flagged
+        )
         html = _POST_FLAG.sub(flag, html)
     return _POST_EDIT_MARKER.sub(edit, html)
 
