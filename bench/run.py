@@ -252,6 +252,11 @@ def probe(url, cookie=None) -> dict:
 # --- Measuring ----------------------------------------------------------------------------------
 
 
+def _chosen(args, page) -> bool:
+    """Whether --pages asks for the page (every page without it)."""
+    return not args.pages or any(name in page["name"] for name in args.pages.split(","))
+
+
 def measure(args, pages, cookies, tool) -> list[dict]:
     base = f"http://127.0.0.1:{args.port}"
     rows = []
@@ -261,7 +266,7 @@ def measure(args, pages, cookies, tool) -> list[dict]:
             rows.append({**page, "role": "-", "skipped": page["note"]})
             continue
         for role in page["roles"]:
-            if args.pages and not any(p in page["name"] for p in args.pages.split(",")):
+            if not _chosen(args, page):
                 if not page["name"].startswith("ceiling"):
                     continue
             cookie = cookies.get(role)
@@ -509,7 +514,8 @@ def main() -> None:
     if args.explain:
         say("EXPLAIN ANALYZE of each page's heaviest queries…")
         pages_file = workdir / "pages.json"
-        pages_file.write_text(json.dumps(pages))
+        chosen = [page for page in pages if _chosen(args, page)]
+        pages_file.write_text(json.dumps(chosen))
         out = workdir / "plans.json"
         run([*side, "explain", str(out), str(pages_file)], env=env)
         report = json.loads(out.read_text())

@@ -815,7 +815,7 @@ def post_search_for_user(*, user, query: str, topic=None) -> SearchResults:
     or, when more than SEARCH_RANKED_MAX posts match, the newest SEARCH_RANKED_MAX of them.
     Only what the person may read: topics they may read, and no hidden post unless they
     moderate its topic. Each post has `rank` and `headline` (use post.headline_html). Two
-    queries: the (capped) count, then the page."""
+    queries: the (capped) count, then the page; and the page's authors and organisations."""
     search = search_query(query or "")
     if search is None:
         return SearchResults(posts=Post.objects.none(), count=0)
@@ -847,7 +847,11 @@ def post_search_for_user(*, user, query: str, topic=None) -> SearchResults:
                 fragment_delimiter=" … ",
             ),
         )
-        .select_related("thread__topic", "author", "organisation")
+        # Authors and organisations by key for the page's rows, not joined: PostgreSQL cannot
+        # estimate a prefix match (kvarken:*) and planned hash joins over every user for 12
+        # rows (20 ms; bench/NOTES.md).
+        .select_related("thread__topic")
+        .prefetch_related("author", "organisation")
         .defer("body", "body_html", "search_vector")
     )
     if capped:
