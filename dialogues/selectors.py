@@ -5,7 +5,7 @@ search and the moderation queue leave it out (dialogues.permissions says who rea
 
 Pages: the topics (topic_list_for_user), a topic's threads (thread_list_for_topic), the latest
 threads across topics (thread_list_latest), followed threads (thread_list_followed), a thread
-(thread_get_for_user + post_page_for_user, thread_first_unread_post, outcome_get_for_thread),
+(thread_get_for_user + post_page_for_user, thread_reading_state_for_user, outcome_get_for_thread),
 permalinks (post_get_for_user, post_get_by_number_for_user, post_page_number_of; a post's
 page_number says the same),
 outcomes (outcome_list_for_user), search (post_search_for_user), moderation
@@ -578,12 +578,6 @@ def thread_reading_state_for_user(*, user, thread) -> ThreadReadingState:
         first_unread_number=last_read + 1 if last_read < thread.post_count else None,
         follow_state=follow_state,
     )
-
-
-def thread_first_unread_number(*, user, thread) -> int | None:
-    """Where opening the thread should land: the number of the first post the person has not
-    read, or None when everything is read (or nobody is signed in)."""
-    return thread_reading_state_for_user(user=user, thread=thread).first_unread_number
 
 
 def _post_for_permalink(user, posts):

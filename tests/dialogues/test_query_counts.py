@@ -24,7 +24,7 @@ def _thread_page_as_a_template_would(user, thread_pk, page):
     shown = [thread.title, thread.topic.title, thread.author_display]
     shown += [theme.name for theme in thread.themes.all()]
     shown += [moderator.full_name for moderator in thread.topic.moderators.all()]
-    selectors.thread_first_unread_number(user=user, thread=thread)
+    selectors.thread_reading_state_for_user(user=user, thread=thread)
     outcome = selectors.outcome_get_for_thread(user=user, thread=thread)
     if outcome is not None:
         shown += [e.organisation.name for e in outcome.standing_endorsements]

@@ -43,18 +43,29 @@ def test_lists_count_new_posts(member, other_member, topic):
 def test_the_anonymous_have_no_unread_counts(anonymous, other_member, topic):
     thread = _thread_with_posts(topic, other_member, 2)
     assert _unread(anonymous, topic) == {thread.pk: (0, 0)}
-    assert selectors.thread_first_unread_number(user=anonymous, thread=thread) is None
+    assert (
+        selectors.thread_reading_state_for_user(user=anonymous, thread=thread).first_unread_number
+        is None
+    )
     services.thread_mark_read(user=anonymous, thread=thread)  # nothing to remember
     assert list(ReadState.objects.values_list("user", flat=True)) == [other_member.pk]
 
 
 def test_opening_a_thread_jumps_to_the_first_unread_post(settings, member, other_member, topic):
     thread = _thread_with_posts(topic, other_member, 25)
-    assert selectors.thread_first_unread_number(user=member, thread=thread) == 1
+    assert (
+        selectors.thread_reading_state_for_user(user=member, thread=thread).first_unread_number == 1
+    )
     services.thread_mark_read(user=member, thread=thread, up_to_number=21)
-    assert selectors.thread_first_unread_number(user=member, thread=thread) == 22
+    assert (
+        selectors.thread_reading_state_for_user(user=member, thread=thread).first_unread_number
+        == 22
+    )
     services.thread_mark_read(user=member, thread=thread)
-    assert selectors.thread_first_unread_number(user=member, thread=thread) is None
+    assert (
+        selectors.thread_reading_state_for_user(user=member, thread=thread).first_unread_number
+        is None
+    )
 
 
 def test_topic_list_counts_threads_with_news(member, other_member, topic):

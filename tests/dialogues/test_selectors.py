@@ -56,7 +56,7 @@ def _attempts(user, thread):
         ),
         "thread_get_for_user": lambda: selectors.thread_get_for_user(user=user, pk=thread.pk),
         "post_page_for_user": lambda: selectors.post_page_for_user(user=user, thread=thread),
-        "thread_first_unread_number": lambda: selectors.thread_first_unread_number(
+        "thread_reading_state_for_user": lambda: selectors.thread_reading_state_for_user(
             user=user, thread=thread
         ),
         "post_get_for_user": lambda: selectors.post_get_for_user(user=user, pk=second_post.pk),
