@@ -1,9 +1,12 @@
 """The authentication backends: Django's and allauth's, loading the signed-in person in fewer
 queries. Every signed-in page asks who the person is, what seat they hold for which
 organisation (members.permissions.representative_of) and whether they are the secretariat (a
-permission): five queries with Django's backends, one with these (the permissions are kept in
-the cache, forgotten whenever any permission, group or membership of a group changes:
-connect_signals)."""
+permission): five queries with Django's backends, none with these when the cache holds them:
+- the person with their seat and its organisation, one query, kept in the cache and forgotten
+  whenever any person, seat or organisation is saved or deleted (a sign-in, a new password, a
+  deactivation, a membership's status);
+- their permissions, one query, kept in the cache and forgotten whenever any permission, group
+  or membership of a group changes (connect_signals)."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
@@ -15,18 +18,21 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from eca_portal.cache_generations import cached_in_generation, generation_next
 
 PERMISSIONS_GENERATION = "permissions"
-# How long a person's permissions are kept at most (forgotten sooner on any change).
+PEOPLE_GENERATION = "people"
+# How long a person's permissions, and the person with their seat, are kept at most (forgotten
+# sooner on any change).
 PERMISSIONS_TTL = 10 * 60
+PEOPLE_TTL = 5 * 60
 
 
 class FewerQueriesMixin:
     def get_user(self, user_id):
-        """The person with their seat and its organisation, in one query."""
-        User = get_user_model()
-        user = (
-            User._default_manager.select_related("representative__organisation")
-            .filter(pk=user_id)
-            .first()
+        """The person with their seat and its organisation: from the cache, or one query."""
+        user = cached_in_generation(
+            PEOPLE_GENERATION,
+            f"accounts:user:{user_id}",
+            PEOPLE_TTL,
+            lambda: _user_with_seat(user_id),
         )
         return user if user is not None and self.user_can_authenticate(user) else None
 
@@ -46,6 +52,15 @@ class FewerQueriesMixin:
                 )
             )
         return user_obj._perm_cache
+
+
+def _user_with_seat(user_id):
+    User = get_user_model()
+    return (
+        User._default_manager.select_related("representative__organisation")
+        .filter(pk=user_id)
+        .first()
+    )
 
 
 def _permissions_of(user) -> list[str]:
@@ -68,15 +83,30 @@ def _permissions_of(user) -> list[str]:
     )
 
 
+def people_changed(**kwargs) -> None:
+    """Forget every kept person (now, and again when the transaction commits)."""
+    generation_next(PEOPLE_GENERATION)
+
+
 def permissions_changed(**kwargs) -> None:
     """Forget everyone's kept permissions (now, and again when the transaction commits)."""
     generation_next(PERMISSIONS_GENERATION)
 
 
 def connect_signals() -> None:
-    """Forget the kept permissions when a permission, a group or anyone's groups or own
-    permissions change (from accounts.apps)."""
+    """Forget the kept people when a person, a seat or an organisation is saved or deleted, and
+    the kept permissions when a permission, a group or anyone's groups or own permissions
+    change (from accounts.apps)."""
+    from members.models import Organisation, Representative
+
     User = get_user_model()
+    for model in (User, Representative, Organisation):
+        post_save.connect(
+            people_changed, sender=model, dispatch_uid=f"people_save_{model._meta.label}"
+        )
+        post_delete.connect(
+            people_changed, sender=model, dispatch_uid=f"people_delete_{model._meta.label}"
+        )
     for through in (
         User.groups.through,
         User.user_permissions.through,

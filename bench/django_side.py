@@ -5,6 +5,7 @@ cookies of the benchmark accounts, and EXPLAIN ANALYZE the heaviest queries of e
     python bench/django_side.py pages      → JSON list of pages on stdout
     python bench/django_side.py sessions   → JSON {role: session key} on stdout
     python bench/django_side.py explain OUT.json [PAGES.json] → the query plans, as JSON
+    python bench/django_side.py clear-cache → empty the benchmark's cache (its own Redis database)
     python bench/django_side.py profile "PAGE NAME" ROLE [REQUESTS] → where a page's time goes
       (cProfile over REQUESTS warm in-process requests, 50 by default)
 """
@@ -297,6 +298,10 @@ if __name__ == "__main__":
         print(json.dumps(sessions()))
     elif command == "explain":
         explain(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    elif command == "clear-cache":
+        from django.core.cache import cache
+
+        cache.clear()
     elif command == "profile":
         profile(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 50)
     else:

@@ -475,6 +475,8 @@ def main() -> None:
     say("collectstatic")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env)
     side = [PYTHON, str(BENCH_DIR / "django_side.py")]
+    # Nothing kept by an earlier run (of other data, if it seeded again) may be served.
+    run([*side, "clear-cache"], env=env)
     pages = json.loads(run([*side, "pages"], env=env, capture=True).stdout)
     sessions = json.loads(run([*side, "sessions"], env=env, capture=True).stdout)
     cookies = {role: f"{sessions['cookie_name']}={key}" for role, key in sessions["keys"].items()}

@@ -1,9 +1,11 @@
 """The authentication backends (accounts/backends.py): the signed-in person with their seat in
-one query, and their permissions kept in the cache but never after they change."""
+one query, and both the person and their permissions kept in the cache but never after they
+change."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +25,7 @@ def test_the_person_comes_with_their_seat_and_organisation_in_one_query(
     django_assert_num_queries,
 ):
     member = member_user()
+    cache.clear()  # not kept yet
     with django_assert_num_queries(1):
         user = ModelBackend().get_user(member.pk)
         assert user.representative.organisation.is_active_member
@@ -43,7 +46,7 @@ def test_permissions_are_kept_and_forgotten_when_a_group_membership_changes(
 ):
     assert is_secretariat(fresh(secretariat_user))
     user = fresh(secretariat_user)
-    with django_assert_num_queries(1):  # the user; their permissions come from the cache
+    with django_assert_num_queries(0):  # the person and their permissions, from the cache
         user = fresh(secretariat_user)
         assert is_secretariat(user)
     secretariat_user.groups.remove(Group.objects.get(name=SECRETARIAT_GROUP))
@@ -76,3 +79,37 @@ def test_a_person_removed_from_the_secretariat_loses_its_pages_at_once(client, s
     secretariat_user.groups.clear()
     assert client.get(dashboard).status_code in (403, 404)
     assert Client().get(dashboard).status_code == 302  # visitors are asked to sign in
+
+
+def test_the_person_is_kept_and_forgotten_when_they_or_their_seat_change(
+    django_assert_num_queries, secretariat_user
+):
+    from accounts.deactivation import user_deactivate
+    from members.services import membership_suspend, representative_remove
+
+    member = member_user()
+    fresh(member)
+    fresh(member)  # the first starts the cache's generation (nothing is kept before)
+    with django_assert_num_queries(0):
+        assert fresh(member).representative.organisation.is_active_member
+    membership_suspend(
+        organisation=member.representative.organisation, acting_user=secretariat_user, note="Dues"
+    )
+    assert not fresh(member).representative.organisation.is_active_member
+    representative_remove(representative=member.representative, acting_user=secretariat_user)
+    assert not hasattr(fresh(member), "representative")
+    user_deactivate(user=member, acting_user=secretariat_user, reason="Left the agency")
+    assert fresh(member) is None
+
+
+def test_a_new_password_ends_the_other_sessions_at_once(client, password):
+    member = member_user()
+    member.set_password(password)
+    member.save()
+    client.force_login(member)
+    for _ in range(2):
+        assert client.get(reverse("notifications:list")).status_code == 200
+    member.set_password("a-completely-new-passphrase")
+    member.save()
+    response = client.get(reverse("notifications:list"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
