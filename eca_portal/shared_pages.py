@@ -5,10 +5,13 @@ person of a directory page, until the public content changes.
 - What is kept: a 200 response to a GET (or HEAD), per full path (query string included),
   language and audience, for PAGE_TTL seconds at most. The audiences: visitors; and, for the
   pages that say so, signed-in people (`cached_for_everyone`) or groups of them that see the
-  page alike (`cached_per_audience`), the secretariat always apart as its menu differs.
+  page alike (`cached_per_audience`; a view that must do the person's own work first calls
+  `shared_response`), the secretariat always apart as its menu differs. An audience may be a
+  single person (their notifications page).
 - Each person's own parts are put in when serving: the account links (between the markers
-  of layout.html: the unread count, the sign-out form) are rendered for them, and the CSRF
-  tokens of the other forms (the language switcher's) are theirs.
+  of layout.html: the unread count, the sign-out form) are rendered for them, the CSRF
+  tokens of the other forms (the language switcher's) are theirs, and a page's `personal`
+  function fills its own markers (unread threads and posts, follow controls, one's own posts).
 - What is not kept: htmx requests (they get fragments), pages for someone with messages
   waiting (they would be lost, or shown to others), a page that shows messages.
 - When it is forgotten: on any save or delete of a model of the public apps (and any change

@@ -137,14 +137,26 @@ def mark_all_read(request):
 # --- One topic ----------------------------------------------------------------------------------
 
 
-def topic_audience(request, slug) -> str:
-    """Who sees a topic's thread list alike (eca_portal.shared_pages): the same rights in the
-    topic and the same reason not to write there. Http404 for those who may not read it."""
-    user = request.user
-    topic = selectors.topic_get_for_reader(user=user, slug=slug)
+def rights_in_topic(*, user, topic, thread=None) -> tuple[permissions.TopicAccess, str]:
+    """The person's rights in the topic, and why they may not write there (or in the thread):
+    what makes a topic's or a thread's page differ from one person to another."""
     access = permissions.topic_access(user=user, topic=topic)
-    refusal = write_refusal(user=user, topic=topic, access=access)
-    return f"write={access.can_write:d},moderate={access.can_moderate:d},refusal={refusal}"
+    return access, write_refusal(user=user, topic=topic, access=access, thread=thread)
+
+
+def rights_audience(access, refusal: str) -> str:
+    """Who sees a topic's or a thread's page alike (eca_portal.shared_pages): the same rights
+    and the same reason not to write."""
+    return (
+        f"write={access.can_write:d},react={access.can_react:d},"
+        f"moderate={access.can_moderate:d},refusal={refusal}"
+    )
+
+
+def topic_audience(request, slug) -> str:
+    """Who sees a topic's thread list alike. Http404 for those who may not read it."""
+    topic = selectors.topic_get_for_reader(user=request.user, slug=slug)
+    return rights_audience(*rights_in_topic(user=request.user, topic=topic))
 
 
 _THREAD_ROW_MARKER = re.compile(r'<!-- thread-row:(\d+):(\d+) --><tr class="thread-row">')
@@ -223,11 +235,11 @@ class TopicDetailView(ForgivingPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, topic = self.request.user, self.topic
-        access = permissions.topic_access(user=user, topic=topic)
+        access, refusal = rights_in_topic(user=user, topic=topic)
         context.update(
             topic=topic,
             access=access,
-            write_refusal=write_refusal(user=user, topic=topic, access=access),
+            write_refusal=refusal,
             filter_form=self.filter_form,
             is_filtered=any(self.request.GET.get(name) for name in ("kind", "theme")),
         )
@@ -354,8 +366,7 @@ class ThreadDetailView(TemplateView):
         last_shown = min(number * POSTS_PER_PAGE, thread.post_count)
         if first_unread is not None and first_unread <= last_shown:
             services.thread_mark_read(user=user, thread=thread, up_to_number=last_shown)
-        access = permissions.topic_access(user=user, topic=thread.topic)
-        refusal = write_refusal(user=user, topic=thread.topic, access=access, thread=thread)
+        access, refusal = rights_in_topic(user=user, topic=thread.topic, thread=thread)
         reading = ThreadReading(
             thread=thread,
             access=access,
@@ -366,12 +377,7 @@ class ThreadDetailView(TemplateView):
         )
 
         def audience():
-            if thread.has_outcome:
-                return None
-            return (
-                f"write={access.can_write:d},react={access.can_react:d},"
-                f"moderate={access.can_moderate:d},refusal={refusal}"
-            )
+            return None if thread.has_outcome else rights_audience(access, refusal)
 
         return shared_pages.shared_response(
             request,
@@ -394,8 +400,7 @@ class ThreadDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         user, thread, post_page = self.request.user, context["thread"], context["post_page"]
         topic = thread.topic
-        access = permissions.topic_access(user=user, topic=topic)
-        refusal = write_refusal(user=user, topic=topic, access=access, thread=thread)
+        access, refusal = rights_in_topic(user=user, topic=topic, thread=thread)
         may_reply = access.can_write and not refusal
         outcome = (
             selectors.outcome_get_for_thread(user=user, thread=thread)
