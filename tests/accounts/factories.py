@@ -1,7 +1,12 @@
+import time
+
 import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+
+# A code is never given in the last seconds of its 30-second period (see totp_code).
+TOTP_CODE_MARGIN_SECONDS = 5
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -34,7 +39,10 @@ def totp_authenticator_add(user) -> str:
 def totp_code(user) -> str:
     """The code the user's authenticator app shows now (None if the user has none). allauth
     refuses a code used once already in its 30-second period, so the sign-in helper of the
-    browser tests forgets the "used" mark of the code it types (tests/browser/conftest.py)."""
+    browser tests forgets the "used" mark of the code it types (tests/browser/conftest.py).
+    allauth accepts only the current period's code, so no code is given in a period's last
+    seconds: on a loaded machine it would reach the server in the next period and be refused."""
+    from allauth.mfa import app_settings as mfa_settings
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import (
         format_hotp_value,
@@ -47,5 +55,8 @@ def totp_code(user) -> str:
     if authenticator is None:
         return None
     secret = decrypt(authenticator.data["secret"])
+    left_in_period = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
+    if left_in_period < TOTP_CODE_MARGIN_SECONDS:
+        time.sleep(left_in_period + 0.1)
     counter = list(yield_hotp_counters_from_time())[0]
     return format_hotp_value(hotp_value(secret, counter))

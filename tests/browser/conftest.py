@@ -14,7 +14,6 @@ Use them in any app's browser tests:
 """
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -32,8 +31,6 @@ CHROMIUM_ARGS = [
 DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 # Short enough that a broken page fails fast, long enough for a slow CI machine.
 TIMEOUT_MS = 10_000
-# A two-factor code is not typed in the last seconds of its period (see _current_totp_code).
-TOTP_MARGIN_SECONDS = 5
 
 
 @pytest.fixture(scope="session")
@@ -84,10 +81,7 @@ def page(context):
 def _current_totp_code(email) -> str:
     """The code of the person's authenticator app now. allauth accepts each code once per
     30-second period (it marks it used in the cache); a test that signs the same person in twice
-    within a period would be refused, so the mark is forgotten first. allauth accepts only the
-    current period's code (no tolerance), so a code is not taken in a period's last seconds: on a
-    loaded machine it would reach the server in the next period and be refused."""
-    from allauth.mfa import app_settings as mfa_settings
+    within a period would be refused, so the mark is forgotten first."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
     from django.core.cache import cache
@@ -96,9 +90,6 @@ def _current_totp_code(email) -> str:
     from tests.accounts.factories import totp_code
 
     user = User.objects.get(email__iexact=email)
-    left_in_period = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
-    if left_in_period < TOTP_MARGIN_SECONDS:
-        time.sleep(left_in_period + 0.1)
     code = totp_code(user)
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     cache.delete(TOTP(authenticator)._get_used_cache_key(code))
