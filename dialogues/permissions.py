@@ -20,6 +20,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
 from dialogues.models import Topic
+from eca_portal import shared_pages
+from eca_portal.cache_generations import cached_in_generation
 from members.models import Organisation
 from members.permissions import is_active_member, is_secretariat, representative_of
 
@@ -170,7 +172,23 @@ def reading_audience(user) -> str:
     if is_secretariat(user):
         return "all-topics"
     readable = "member-topics" if is_member_reader(user) else "public-topics"
-    moderated = Topic.moderators.through.objects.filter(user_id=user.pk).values_list(
-        "topic_id", flat=True
+    return f"{readable}:moderating:{','.join(map(str, moderated_topic_ids(user)))}"
+
+
+# How long the topics a person moderates are kept at most (forgotten sooner, with the shared
+# pages' generation, when any topic's moderators change: they are public content).
+MODERATED_TOPICS_TTL = 10 * 60
+
+
+def moderated_topic_ids(user) -> list[int]:
+    """The primary keys of the topics the signed-in person moderates, in order."""
+    return cached_in_generation(
+        shared_pages.GENERATION,
+        f"dialogues:moderated-topics:{user.pk}",
+        MODERATED_TOPICS_TTL,
+        lambda: sorted(
+            Topic.moderators.through.objects.filter(user_id=user.pk).values_list(
+                "topic_id", flat=True
+            )
+        ),
     )
-    return f"{readable}:moderating:{','.join(map(str, sorted(moderated)))}"

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -61,7 +63,7 @@ from dialogues.models import (
 from dialogues.rendering import mention_markup
 from dialogues.search import SEARCH_CONFIG, search_query
 from eca_portal import shared_pages
-from eca_portal.cache_generations import cached_in_generation
+from eca_portal.cache_generations import cached_in_generation, generation
 from members.permissions import is_secretariat
 
 # Heavy columns a list never shows.
@@ -142,24 +144,64 @@ def unread_thread_counts_for_user(*, user, topic_ids) -> dict[int, int]:
     if not user.is_authenticated:
         return {}
     topic_ids = set(topic_ids)
-    # The person's read positions first, then their threads by primary key: joined in one
-    # query, PostgreSQL scans every thread to hash them (1.3 ms against 0.3).
-    positions = dict(
-        ReadState.objects.filter(user=user).values_list("thread_id", "last_read_post_number")
-    )
-    read_to_the_end = Counter(
-        topic_id
-        for thread_id, topic_id, post_count in Thread.objects.filter(
-            pk__in=positions, topic__in=topic_ids, post_count__gt=0
-        ).values_list("pk", "topic", "post_count")
-        if positions[thread_id] >= post_count
-    )
+    read_to_the_end = _threads_read_to_the_end_by_topic(user.pk)
     counts = {
         topic_id: total - read_to_the_end.get(topic_id, 0)
         for topic_id, total in _threads_with_posts_by_topic().items()
         if topic_id in topic_ids
     }
     return {topic_id: count for topic_id, count in counts.items() if count > 0}
+
+
+def _read_to_the_end_key(user_id: int, current_generation) -> str:
+    return f"dialogues:read-to-the-end:{user_id}:{current_generation}"
+
+
+def _threads_read_to_the_end_by_topic(user_id: int) -> dict[int, int]:
+    """{topic id: the person's threads with posts that they have read to the end}: kept under
+    the shared pages' generation (new posts move it) and forgotten when the person reads
+    (`read_positions_changed`)."""
+
+    def compute():
+        # The person's read positions first, then their threads by primary key: joined in one
+        # query, PostgreSQL scans every thread to hash them (1.3 ms against 0.3).
+        positions = dict(
+            ReadState.objects.filter(user_id=user_id).values_list(
+                "thread_id", "last_read_post_number"
+            )
+        )
+        return dict(
+            Counter(
+                topic_id
+                for thread_id, topic_id, post_count in Thread.objects.filter(
+                    pk__in=positions, post_count__gt=0
+                ).values_list("pk", "topic", "post_count")
+                if positions[thread_id] >= post_count
+            )
+        )
+
+    current = generation(shared_pages.GENERATION)
+    if current is None:
+        return compute()
+    key = _read_to_the_end_key(user_id, current)
+    kept = cache.get(key)
+    if kept is None:
+        kept = compute()
+        cache.set(key, kept, THREAD_TOTALS_TTL)
+    return kept
+
+
+def read_positions_changed(user_id: int) -> None:
+    """Forget what is kept of the person's reading (services that move read positions call it:
+    now, and again when the transaction commits)."""
+
+    def forget():
+        current = generation(shared_pages.GENERATION)
+        if current is not None:
+            cache.delete(_read_to_the_end_key(user_id, current))
+
+    forget()
+    transaction.on_commit(forget)
 
 
 # How long the number of threads of each topic is kept at most (forgotten sooner, with

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ActorRole, AuditAction
 from audit.services import audit_record
-from dialogues import permissions
+from dialogues import permissions, selectors
 from dialogues.attachments import MAX_ATTACHMENTS_PER_POST, attachment_check
 from dialogues.models import (
     Attachment,
@@ -221,6 +221,7 @@ def _read_up_to(*, user, thread, number: int) -> None:
         last_read_post_number=Greatest(F("last_read_post_number"), Value(number)),
         updated_at=now,
     )
+    selectors.read_positions_changed(user.pk)
 
 
 def _post_add(
@@ -616,6 +617,7 @@ def _mark_read(user, threads) -> int:
         update_fields=["last_read_post_number", "updated_at"],
         batch_size=1000,
     )
+    selectors.read_positions_changed(user.pk)
     return len(rows)
 
 

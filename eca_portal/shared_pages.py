@@ -21,15 +21,16 @@ person of a directory page, until the public content changes.
 """
 
 import hashlib
+import json
 import re
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import translation
 
 from eca_portal.cache_generations import generation, generation_next
@@ -147,19 +148,61 @@ def _keep(key, response) -> None:
     cache.set(key, (response["Content-Type"], content), PAGE_TTL)
 
 
-def _served(request, kept, personal) -> HttpResponse:
-    content_type, content = kept
+# A stand-in CSRF token for partials rendered once for everyone (see `partial`).
+_TOKEN_STAND_IN = "csrf-token-of-the-person"
+
+
+@lru_cache(maxsize=2048)
+def _partial(template_name: str, language: str, context_json: str) -> str:
+    context = {**json.loads(context_json), "csrf_token": _TOKEN_STAND_IN}
+    html = get_template(template_name).render(context)
+    return html.replace(f'value="{_TOKEN_STAND_IN}"', 'value=""')
+
+
+def partial(template_name: str, **context) -> str:
+    """A small template whose output depends only on `context` (JSON values) and the language,
+    rendered once per process for each of them: the person's parts of a shared page are a few
+    such pieces, and rendering a template costs far more than finding it here. Its forms' CSRF
+    tokens are left blank; the shared page fills in the person's (`_finished`)."""
+    return _partial(template_name, translation.get_language(), json.dumps(context, sort_keys=True))
+
+
+def _account_nav(request) -> str:
+    """The person's links (templates/partials/account_nav.html): a visitor's, or a signed-in
+    person's, which differ only by the unread count and whether the page is the notifications
+    page."""
+    from notifications.selectors import unread_count_for_user
+
+    if not request.user.is_authenticated:
+        return partial("partials/account_nav.html", signed_in=False)
+    match = request.resolver_match
+    return partial(
+        "partials/account_nav.html",
+        signed_in=True,
+        unread_notification_count=unread_count_for_user(user=request.user),
+        app_name="notifications" if match and match.app_name == "notifications" else "",
+    )
+
+
+def _finished(request, content: str, personal) -> str:
+    """The page with the person's parts: the page's own (`personal`), the account links and
+    the CSRF tokens of the forms left blank."""
+    if personal is not None:
+        content = personal(request, content)
     if _BLANK_ACCOUNT_NAV in content:
-        account_nav = render_to_string("partials/account_nav.html", request=request)
         content = content.replace(
-            _BLANK_ACCOUNT_NAV, f"<!-- account-nav -->{account_nav}<!-- /account-nav -->"
+            _BLANK_ACCOUNT_NAV,
+            f"<!-- account-nav -->{_account_nav(request)}<!-- /account-nav -->",
         )
     if _BLANK_TOKEN_FIELD in content:
         filled = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
         content = content.replace(_BLANK_TOKEN_FIELD, filled)
-    if personal is not None:
-        content = personal(request, content)
-    return HttpResponse(content, content_type=content_type)
+    return content
+
+
+def _served(request, kept, personal) -> HttpResponse:
+    content_type, content = kept
+    return HttpResponse(_finished(request, content, personal), content_type=content_type)
 
 
 def _personalised(request, response, personal):
@@ -168,7 +211,7 @@ def _personalised(request, response, personal):
         return response
 
     def fill(rendered):
-        rendered.content = personal(request, rendered.content.decode(rendered.charset))
+        rendered.content = _finished(request, rendered.content.decode(rendered.charset), personal)
 
     if hasattr(response, "add_post_render_callback"):
         response.add_post_render_callback(fill)

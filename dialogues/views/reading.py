@@ -102,13 +102,13 @@ def topic_list_personal(request, html: str) -> str:
         user=user, topic_ids=[int(pk) for pk in _UNREAD_MARKER.findall(html)]
     )
     html = _UNREAD_MARKER.sub(
-        lambda marker: render_to_string(
-            "dialogues/partials/topic_unread.html", {"count": unread.get(int(marker[1]), 0)}
+        lambda marker: shared_pages.partial(
+            "dialogues/partials/topic_unread.html", count=unread.get(int(marker[1]), 0)
         ),
         html,
     )
     mark_all_read = (
-        render_to_string("dialogues/partials/mark_all_read.html", request=request)
+        shared_pages.partial("dialogues/partials/mark_all_read.html")
         if any(unread.values())
         else ""
     )
@@ -183,30 +183,29 @@ def topic_detail_personal(request, html: str) -> str:
         ),
         html,
     )
-    badge = get_template("dialogues/partials/thread_unread.html")
 
     def unread_badge(marker):
         pk = int(marker[1])
         if unread.get(pk, 0) <= 0:
             return ""
-        context = {
-            "thread_pk": pk,
-            "unread_count": unread[pk],
-            "last_read_number": positions.get(pk, 0),
-        }
-        return badge.render(context)
+        return shared_pages.partial(
+            "dialogues/partials/thread_unread.html",
+            thread_pk=pk,
+            unread_count=unread[pk],
+            last_read_number=positions.get(pk, 0),
+        )
 
     html = _THREAD_UNREAD_MARKER.sub(unread_badge, html)
 
     def follow_controls(marker):
         if not user.is_authenticated:
             return ""
-        context = {
-            "action": reverse("dialogues:topic_follow", kwargs=request.resolver_match.kwargs),
-            "state": selectors.follow_state_for_user(user=user, topic=int(marker[1])),
-            "target": "topic",
-        }
-        return render_to_string("dialogues/partials/follow_controls.html", context, request)
+        return shared_pages.partial(
+            "dialogues/partials/follow_controls.html",
+            action=reverse("dialogues:topic_follow", kwargs=request.resolver_match.kwargs),
+            state=selectors.follow_state_for_user(user=user, topic=int(marker[1])),
+            target="topic",
+        )
 
     return _FOLLOW_TOPIC_MARKER.sub(follow_controls, html, count=1)
 
@@ -481,7 +480,7 @@ def _new_posts(html: str, first_unread: int | None) -> str:
         lambda match: f"{match[0]} post--new" if int(match[1]) >= first_unread else match[0],
         html,
     )
-    badge = render_to_string("dialogues/partials/post_new_badge.html")
+    badge = shared_pages.partial("dialogues/partials/post_new_badge.html")
     return _POST_NEW_MARKER.sub(
         lambda marker: badge if int(marker[1]) >= first_unread else "", html
     )
@@ -505,7 +504,7 @@ def _person_post_actions(request, html: str) -> str:
                 return ""
             if pk not in ids:
                 return region[0]
-            inner = render_to_string(template, {"post": {"pk": pk, state: True}}, request)
+            inner = shared_pages.partial(template, post={"pk": pk, state: True})
             return f"<!-- {name}:{pk} -->{inner}<!-- /{name} -->"
 
         return replace
@@ -514,8 +513,8 @@ def _person_post_actions(request, html: str) -> str:
         pk = int(marker[1])
         if pk not in mine.own:
             return ""
-        return render_to_string(
-            "dialogues/partials/post_edit_link.html", {"post": {"pk": pk, "number": edits[pk]}}
+        return shared_pages.partial(
+            "dialogues/partials/post_edit_link.html", post={"pk": pk, "number": edits[pk]}
         )
 
     if mine.own or mine.marked_useful:

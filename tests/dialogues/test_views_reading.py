@@ -172,6 +172,23 @@ def test_members_share_the_overview_with_their_own_unread_threads(
     assert "Nothing new" in text(reader.get(reverse("dialogues:topic_list")))
 
 
+def test_read_positions_changed_one_by_one_show_at_once_on_the_overview(
+    client, topic, member, other_member
+):
+    """What the overview keeps of a person's reading (dialogues.selectors) is forgotten when a
+    read position is saved or deleted on its own (the admin), not only by the services."""
+    thread = ThreadFactory(topic=topic, author=member)
+    thread.refresh_from_db()  # its post count
+    client.force_login(other_member)
+    assert "1 thread with new posts" in text(client.get(reverse("dialogues:topic_list")))
+    position = ReadState.objects.create(
+        user=other_member, thread=thread, last_read_post_number=thread.post_count
+    )
+    assert "Nothing new" in text(client.get(reverse("dialogues:topic_list")))
+    position.delete()
+    assert "1 thread with new posts" in text(client.get(reverse("dialogues:topic_list")))
+
+
 def test_opening_a_long_thread_jumps_to_the_page_of_the_first_unread_post(
     client, topic, member, other_member
 ):
