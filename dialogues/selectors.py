@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -504,7 +504,7 @@ def post_page_for_user(*, user, thread, page: int = 1, with_person_state: bool =
     replies to (author, organisation and body_text for the quote) and, for a signed-in person
     unless `with_person_state` is False, `marked_useful` and `flagged_by_me` (without, they are
     False: the page is then the same for everyone with the same rights, and the person's own
-    posts and marks come from person_posts_for_user). Hidden posts stay in place, shown as
+    posts and marks come from thread_reading_state_for_user). Hidden posts stay in place, shown as
     hidden: only moderators get their text and attachments (and the text of a hidden post
     quoted in a reply)."""
     topic = thread.topic
@@ -551,35 +551,6 @@ class PersonPosts:
     flagged: set = field(default_factory=set)
 
 
-def person_posts_for_user(*, user, post_ids) -> PersonPosts:
-    """Which of these posts the person wrote, marked useful or flagged: what differs for them on
-    a shared thread page (post_page_for_user without person state). One query; nothing for
-    visitors."""
-    found = PersonPosts()
-    if not user.is_authenticated or not post_ids:
-        return found
-    own = Post.objects.filter(pk__in=post_ids, author=user).annotate(kind=Value("own"))
-    marked = UsefulMark.objects.filter(post_id__in=post_ids, user=user).annotate(
-        kind=Value("marked_useful")
-    )
-    flagged = Flag.objects.filter(
-        post_id__in=post_ids, flagged_by=user, resolved_at__isnull=True
-    ).annotate(kind=Value("flagged"))
-    rows = (
-        own.order_by()
-        .values_list("pk", "kind")
-        .union(
-            marked.order_by().values_list("post_id", "kind"),
-            flagged.order_by().values_list("post_id", "kind"),
-            all=True,
-        )
-        .order_by()  # a union's ordering would be the first model's default one, not a column
-    )
-    for post_id, kind in rows:
-        getattr(found, kind).add(post_id)
-    return found
-
-
 def post_page_number_of(*, number: int) -> int:
     """The page of a thread that shows post number `number` (for permalinks)."""
     return post_page_number(number)
@@ -588,37 +559,64 @@ def post_page_number_of(*, number: int) -> int:
 @dataclass
 class ThreadReadingState:
     """Where the person is in a thread: the first post they have not read (None when they have
-    read everything) and whether they follow or muted it ("following", "muted" or None)."""
+    read everything), whether they follow or muted it ("following", "muted" or None), and
+    which posts of the asked page they wrote, marked useful or flagged (`posts`)."""
 
     first_unread_number: int | None = None
     follow_state: str | None = None
+    posts: PersonPosts = field(default_factory=PersonPosts)
 
 
-def thread_reading_state_for_user(*, user, thread) -> ThreadReadingState:
-    """The person's reading state of the thread, in one query (nothing for visitors). Posts are
-    numbered 1, 2, 3… and never deleted: the first unread is the one after the last read."""
+# Written by hand: on the busiest signed-in page, the ORM's work to build this query (five
+# subqueries) took longer than PostgreSQL's to answer it (measured in bench/NOTES.md).
+_THREAD_READING_STATE_SQL = """
+SELECT
+    (SELECT last_read_post_number FROM {read_state}
+      WHERE user_id = %(user)s AND thread_id = %(thread)s),
+    (SELECT state FROM {follow} WHERE user_id = %(user)s AND thread_id = %(thread)s LIMIT 1),
+    ARRAY(SELECT id FROM {post}
+      WHERE thread_id = %(thread)s AND number BETWEEN %(first)s AND %(last)s
+        AND author_id = %(user)s),
+    ARRAY(SELECT mark.post_id FROM {useful_mark} mark JOIN {post} post ON post.id = mark.post_id
+      WHERE mark.user_id = %(user)s AND post.thread_id = %(thread)s
+        AND post.number BETWEEN %(first)s AND %(last)s),
+    ARRAY(SELECT flag.post_id FROM {flag} flag JOIN {post} post ON post.id = flag.post_id
+      WHERE flag.flagged_by_id = %(user)s AND flag.resolved_at IS NULL
+        AND post.thread_id = %(thread)s AND post.number BETWEEN %(first)s AND %(last)s)
+"""
+
+
+def thread_reading_state_for_user(*, user, thread, page: int | None = None) -> ThreadReadingState:
+    """The person's reading state of the thread and, for page `page`, which of its posts they
+    wrote, marked useful or flagged (still open): what differs for them on a shared thread
+    page (post_page_for_user without person state). One query; nothing for visitors. Posts
+    are numbered 1, 2, 3… and never deleted: the first unread is the one after the last
+    read."""
     _require_read(user, thread.topic)
     if not user.is_authenticated:
         return ThreadReadingState()
-    last_read, follow_state = (
-        Thread.objects.filter(pk=thread.pk)
-        .annotate(
-            last_read=Subquery(
-                ReadState.objects.filter(user=user, thread=OuterRef("pk")).values(
-                    "last_read_post_number"
-                )[:1]
-            ),
-            follow_state=Subquery(
-                Follow.objects.filter(user=user, thread=OuterRef("pk")).values("state")[:1]
-            ),
-        )
-        .values_list("last_read", "follow_state")
-        .get()
+    first = (page - 1) * POSTS_PER_PAGE + 1 if page else 0
+    sql = _THREAD_READING_STATE_SQL.format(
+        read_state=ReadState._meta.db_table,
+        follow=Follow._meta.db_table,
+        post=Post._meta.db_table,
+        useful_mark=UsefulMark._meta.db_table,
+        flag=Flag._meta.db_table,
     )
+    parameters = {
+        "user": user.pk,
+        "thread": thread.pk,
+        "first": first,
+        "last": first + POSTS_PER_PAGE - 1 if page else -1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        last_read, follow_state, own, marked_useful, flagged = cursor.fetchone()
     last_read = last_read or 0
     return ThreadReadingState(
         first_unread_number=last_read + 1 if last_read < thread.post_count else None,
         follow_state=follow_state,
+        posts=PersonPosts(own=set(own), marked_useful=set(marked_useful), flagged=set(flagged)),
     )
 
 

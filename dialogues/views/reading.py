@@ -330,6 +330,7 @@ class ThreadReading:
     page: int
     first_unread_number: int | None
     follow_state: str | None
+    posts: selectors.PersonPosts
 
 
 class ThreadDetailView(TemplateView):
@@ -357,11 +358,11 @@ class ThreadDetailView(TemplateView):
                 personal=thread_detail_personal,
             )
         thread = selectors.thread_get_for_reader(user=user, pk=kwargs["pk"])
-        state = selectors.thread_reading_state_for_user(user=user, thread=thread)
+        number, _problem = _requested_page(requested, thread.page_count)
+        state = selectors.thread_reading_state_for_user(user=user, thread=thread, page=number)
         first_unread = state.first_unread_number
         if requested is None and first_unread is not None and first_unread > 1:
             return HttpResponseRedirect(thread_page_url(thread, first_unread))
-        number, _problem = _requested_page(requested, thread.page_count)
         last_shown = min(number * POSTS_PER_PAGE, thread.post_count)
         if first_unread is not None and first_unread <= last_shown:
             services.thread_mark_read(user=user, thread=thread, up_to_number=last_shown)
@@ -373,6 +374,7 @@ class ThreadDetailView(TemplateView):
             page=number,
             first_unread_number=first_unread,
             follow_state=state.follow_state,
+            posts=state.posts,
         )
 
         def audience():
@@ -452,7 +454,7 @@ def thread_detail_personal(request, html: str, *, reading: ThreadReading | None 
         )
     user, thread = request.user, reading.thread
     html = _new_posts(html, reading.first_unread_number)
-    html = _person_post_actions(request, html)
+    html = _person_post_actions(html, reading.posts)
     tools = render_to_string(
         "dialogues/partials/thread_tools.html",
         {
@@ -486,13 +488,9 @@ def _new_posts(html: str, first_unread: int | None) -> str:
     )
 
 
-def _person_post_actions(request, html: str) -> str:
+def _person_post_actions(html: str, mine: selectors.PersonPosts) -> str:
     """The shared page shows each post as to someone who neither wrote, marked nor flagged it:
-    change what differs for the person."""
-    edits = {int(pk): int(number) for pk, number in _POST_EDIT_MARKER.findall(html)}
-    post_ids = {int(pk) for pk in _POST_USEFUL.findall(html)} | set(edits)
-    post_ids |= {int(pk) for pk in _POST_FLAG.findall(html)}
-    mine = selectors.person_posts_for_user(user=request.user, post_ids=post_ids)
+    change what differs for the person (`mine`: their posts, marks and flags on the page)."""
 
     def person_region(name: str, template: str, state: str, ids: set):
         """Replace a post's region `name`: nothing on the person's own posts, the state
@@ -514,7 +512,7 @@ def _person_post_actions(request, html: str) -> str:
         if pk not in mine.own:
             return ""
         return shared_pages.partial(
-            "dialogues/partials/post_edit_link.html", post={"pk": pk, "number": edits[pk]}
+            "dialogues/partials/post_edit_link.html", post={"pk": pk, "number": int(marker[2])}
         )
 
     if mine.own or mine.marked_useful:

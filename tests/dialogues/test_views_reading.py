@@ -651,6 +651,32 @@ def test_members_share_a_thread_page_with_their_own_posts_marks_and_new_posts(
     assert 'aria-pressed="true"' in posts_of(text(author.get(thread_url(thread, 1))))[2]
 
 
+def test_a_later_page_of_a_thread_shows_the_persons_own_posts_marks_and_flags_on_it(
+    thread, member, other_member
+):
+    """The person's posts, marks and flags are looked up by the page's range of post numbers
+    (selectors.thread_reading_state_for_user): on page 2, posts 21 to 40, both ends
+    included, and nothing of page 1 leaks onto it."""
+    for number in range(2, POSTS_PER_PAGE * 2 + 1):
+        PostFactory(thread=thread, author=other_member if number in (20, 21, 40) else member)
+    posts = {post.number: post for post in thread.posts.all()}
+    services.post_mark_useful(post=posts[22], user=other_member)
+    services.post_flag(post=posts[39], user=other_member, reason="Off topic.")
+    services.post_mark_useful(post=posts[19], user=other_member)
+    client = Client()
+    client.force_login(other_member)
+    for _ in range(2):  # the second is served from the cache
+        html = text(client.get(thread_url(thread, 2)))
+        articles = dict(re.findall(r'<article id="post-(\d+)"(.*?)</article>', html, re.S))
+        assert sorted(map(int, articles)) == list(range(21, 41))
+        own = [int(n) for n, article in articles.items() if ">Edit<span" in article]
+        assert own == [21, 40]
+        pressed = [int(n) for n, a in articles.items() if 'aria-pressed="true"' in a]
+        assert pressed == [22]
+        flagged = [int(n) for n, a in articles.items() if "You flagged this post." in a]
+        assert flagged == [39]
+
+
 def test_a_thread_page_shows_changes_of_the_thread_and_its_moderators_at_once(
     client, thread, other_member, moderator, secretariat_user
 ):
