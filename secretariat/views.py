@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
+from eca_portal import shared_pages
 from eca_portal.forms import form_errors_attach
 from initiatives import services as initiative_services
 from initiatives.models import FundingSource
@@ -28,17 +29,42 @@ from secretariat.forms import FundingSourceForm
 DASHBOARD_FIGURES_TTL = 5 * 60
 
 
+_QUEUE_COUNTS_MARKER = "<!-- queue-counts -->"
+
+
+def dashboard_queues(request, html: str) -> str:
+    """The dashboard's live part, into its marker: the queues, counted now (three queries)."""
+    counts = selectors.queue_counts()
+    queues = shared_pages.partial(
+        "secretariat/partials/queue_counts.html",
+        applications=counts.applications,
+        flagged_posts=counts.flagged_posts,
+        join_requests=counts.join_requests,
+    )
+    return html.replace(_QUEUE_COUNTS_MARKER, queues, 1)
+
+
 class DashboardView(SecretariatRequiredMixin, TemplateView):
-    """Figures as pictures, each with its table and a link to the list it counts."""
+    """Figures as pictures, each with its table and a link to the list it counts. The page is
+    kept for the secretariat (eca_portal.shared_pages) with its figures; the queues are counted
+    on every request (dashboard_queues)."""
 
     template_name = "secretariat/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        # After the mixin's checks (dispatch): only the secretariat gets here.
+        return shared_pages.shared_response(
+            request,
+            lambda: super(DashboardView, self).get(request, *args, **kwargs),
+            signed_in_audience=lambda: "dashboard",
+            personal=dashboard_queues,
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             # Computed only when the cached charts are rendered again.
             figures=SimpleLazyObject(self.figures),
             figures_ttl=DASHBOARD_FIGURES_TTL,
-            queue_counts=selectors.queue_counts(),
             **kwargs,
         )
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -285,6 +286,32 @@ def test_the_queues_on_the_dashboard_are_never_cached(client, secretariat_user):
     assert "0 applications to review" in _dashboard(client)[0]
     MembershipApplicationFactory(status=ApplicationStatus.SUBMITTED)
     assert "1 application to review" in _dashboard(client)[0]
+
+
+def test_the_kept_dashboard_counts_its_queues_on_every_request_and_stays_the_secretariats(
+    client, secretariat_user, contact, django_assert_max_num_queries
+):
+    """The dashboard is kept whole for the secretariat (eca_portal.shared_pages); its queues
+    are filled in on every request, and the access checks still come first."""
+    post = posts_add(thread_in(TopicFactory()), timezone.now())[0]
+    flagger = member_user()
+    client.force_login(secretariat_user)
+    for _ in range(2):  # the first starts the cache's generation (nothing is kept before)
+        assert "0 flagged posts to moderate" in _dashboard(client)[0]
+    Flag.objects.create(post=post, flagged_by=flagger, reason="Off topic.")
+    # Kept: the person, the two-factor check, the three queues (no figures, no template).
+    with django_assert_max_num_queries(8):
+        response = client.get(DASHBOARD)
+    assert "secretariat/dashboard.html" not in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert "1 flagged post to moderate" in html and "0 flagged posts" not in html
+    assert html.count('class="workspace-counts"') == 1
+    # The token of the sign-out form is the person's.
+    assert 'name="csrfmiddlewaretoken" value=""' not in html
+    other = Client()
+    other.force_login(contact)
+    assert other.get(DASHBOARD).status_code == 403
+    assert Client().get(DASHBOARD).status_code == 302
 
 
 def test_the_cached_figures_are_per_language(client, secretariat_user):
