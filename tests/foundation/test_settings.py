@@ -114,3 +114,29 @@ def test_no_page_loads_anything_from_another_host(client):
     assert "http://" not in html.replace("http://www.w3.org", "")
     assert "https://" not in html
     assert '<script src="/static/' in html
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_for_data_in_memory_or_on_ssd():
+    """The portal's connections tell the planner that random reads are cheap (settings):
+    an organisation's people are then found by index, not by reading every person."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
+
+
+def test_a_database_url_keeps_its_own_connection_options():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        env={
+            **PRODUCTION_ENV,
+            "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"] + "?options=-c%20work_mem%3D8MB",
+            "POSTGRES_RANDOM_PAGE_COST": "1.5",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "-c work_mem=8MB -c random_page_cost=1.5" in result.stdout
