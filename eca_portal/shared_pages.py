@@ -32,6 +32,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from eca_portal.cache_generations import generation, generation_next
 from members.permissions import is_secretariat
@@ -70,6 +71,8 @@ def connect_signals() -> None:
     post_save.connect(forget_on_save, dispatch_uid="shared_pages_save")
     post_delete.connect(forget_on_change, dispatch_uid="shared_pages_delete")
     m2m_changed.connect(forget_on_m2m_change, dispatch_uid="shared_pages_m2m")
+    # The development server reloads templates without restarting: forget rendered partials.
+    file_changed.connect(partials_forget, dispatch_uid="shared_pages_partials")
 
 
 def public_content_changed() -> None:
@@ -157,6 +160,11 @@ def _partial(template_name: str, language: str, context_json: str) -> str:
     context = {**json.loads(context_json), "csrf_token": _TOKEN_STAND_IN}
     html = get_template(template_name).render(context)
     return html.replace(f'value="{_TOKEN_STAND_IN}"', 'value=""')
+
+
+def partials_forget(sender=None, file_path=None, **kwargs) -> None:
+    """Forget the partials rendered by this process (a template file changed)."""
+    _partial.cache_clear()
 
 
 def partial(template_name: str, **context) -> str:

@@ -176,3 +176,26 @@ def test_waiting_messages_are_shown_and_never_kept(
     assert "You have signed out." in page
     assert "You have signed out." not in client.get(directory_url).content.decode()
     assert "You have signed out." not in Client().get(directory_url).content.decode()
+
+
+def test_partials_are_rendered_once_per_context_and_language_with_a_blank_token(tmp_path):
+    """shared_pages.partial: the person's small pieces of a kept page. The development server's
+    signal that a template file changed forgets them."""
+    from pathlib import Path
+
+    from django.utils import translation
+    from django.utils.autoreload import file_changed
+
+    from eca_portal import shared_pages
+
+    shared_pages.partials_forget()
+    with translation.override("en"):
+        html = shared_pages.partial("dialogues/partials/mark_all_read.html")
+        assert "Mark everything as read" in html
+        assert 'name="csrfmiddlewaretoken" value=""' in html
+        assert shared_pages.partial("dialogues/partials/mark_all_read.html") == html
+    with translation.override("fr"):
+        assert shared_pages.partial("dialogues/partials/mark_all_read.html") != html
+    assert shared_pages._partial.cache_info().currsize == 2
+    file_changed.send(sender=None, file_path=Path(tmp_path / "layout.html"))
+    assert shared_pages._partial.cache_info().currsize == 0
