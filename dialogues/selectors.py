@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -63,7 +62,7 @@ from dialogues.models import (
 from dialogues.rendering import mention_markup
 from dialogues.search import SEARCH_CONFIG, search_query
 from eca_portal import shared_pages
-from eca_portal.cache_generations import cached_in_generation, generation
+from eca_portal.cache_generations import cached_in_generation, forget_in_generation
 from members.permissions import is_secretariat
 
 # Heavy columns a list never shows.
@@ -138,9 +137,10 @@ def unread_thread_counts_for_user(*, user, topic_ids) -> dict[int, int]:
     with any; empty for visitors.
 
     Counted as the topic's threads with posts minus those the person has read to the end: the
-    first number is kept for everyone (_threads_with_posts_by_topic), the second reads only the
-    person's own read positions; scanning every thread of the topics for each person took about
-    3 ms at the default size of bench/."""
+    first number is kept for everyone (_threads_with_posts_by_topic), the second for each
+    person, computed from their own read positions only (_threads_read_to_the_end_by_topic);
+    scanning every thread of the topics for each person took about 3 ms at the default size of
+    bench/."""
     if not user.is_authenticated:
         return {}
     topic_ids = set(topic_ids)
@@ -153,8 +153,8 @@ def unread_thread_counts_for_user(*, user, topic_ids) -> dict[int, int]:
     return {topic_id: count for topic_id, count in counts.items() if count > 0}
 
 
-def _read_to_the_end_key(user_id: int, current_generation) -> str:
-    return f"dialogues:read-to-the-end:{user_id}:{current_generation}"
+def _read_to_the_end_key(user_id: int) -> str:
+    return f"dialogues:read-to-the-end:{user_id}"
 
 
 def _threads_read_to_the_end_by_topic(user_id: int) -> dict[int, int]:
@@ -180,28 +180,15 @@ def _threads_read_to_the_end_by_topic(user_id: int) -> dict[int, int]:
             )
         )
 
-    current = generation(shared_pages.GENERATION)
-    if current is None:
-        return compute()
-    key = _read_to_the_end_key(user_id, current)
-    kept = cache.get(key)
-    if kept is None:
-        kept = compute()
-        cache.set(key, kept, THREAD_TOTALS_TTL)
-    return kept
+    return cached_in_generation(
+        shared_pages.GENERATION, _read_to_the_end_key(user_id), THREAD_TOTALS_TTL, compute
+    )
 
 
 def read_positions_changed(user_id: int) -> None:
-    """Forget what is kept of the person's reading (services that move read positions call it:
-    now, and again when the transaction commits)."""
-
-    def forget():
-        current = generation(shared_pages.GENERATION)
-        if current is not None:
-            cache.delete(_read_to_the_end_key(user_id, current))
-
-    forget()
-    transaction.on_commit(forget)
+    """Forget what is kept of the person's reading (the services that move read positions, and
+    row-by-row saves and deletes through dialogues.apps, call it)."""
+    forget_in_generation(shared_pages.GENERATION, _read_to_the_end_key(user_id))
 
 
 # How long the number of threads of each topic is kept at most (forgotten sooner, with

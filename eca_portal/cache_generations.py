@@ -36,14 +36,31 @@ def generation_next(name: str) -> None:
     transaction.on_commit(step)
 
 
+def _value_key(key: str, current: int | None) -> str:
+    return f"{key}:{current}"
+
+
 def cached_in_generation(name: str, key: str, timeout: int, compute: Callable):
     """The value kept under `key` in generation `name`, or compute() (kept for `timeout`
     seconds at most, unless the generation has just started)."""
     current = generation(name)
-    full_key = f"{key}:{current}"
+    full_key = _value_key(key, current)
     value = cache.get(full_key) if current is not None else None
     if value is None:
         value = compute()
         if current is not None:
             cache.set(full_key, value, timeout)
     return value
+
+
+def forget_in_generation(name: str, key: str) -> None:
+    """Forget the one value kept under `key` in generation `name` (see cached_in_generation):
+    now, and again once the current transaction commits."""
+
+    def forget():
+        current = generation(name)
+        if current is not None:
+            cache.delete(_value_key(key, current))
+
+    forget()
+    transaction.on_commit(forget)
